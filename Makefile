@@ -1,0 +1,46 @@
+# plangraph: `make serve` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BUILD  ?= build
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install browser build serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; browser tests will be skipped"; }
+
+$(BUILD)/plangraph.trig: $(STAMP) $(wildcard data/corpus/*) $(wildcard src/plangraph/*.py src/plangraph/*/*.py) $(wildcard ontology/*.ttl data/reference/*)
+	$(BIN)/plangraph build --out $(BUILD)
+
+build: $(BUILD)/plangraph.trig
+
+serve: build
+	$(BIN)/plangraph serve --build $(BUILD) --host $(HOST) --port $(PORT)
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(BUILD) .pytest_cache

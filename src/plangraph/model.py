@@ -1,0 +1,322 @@
+"""The records that flow between the stages of the pipeline.
+
+ingest -> ``SourceFile`` and ``DocumentText`` (blocks of clean text, each character mapped back to
+its offset in the source file); structure/tables/metadata -> ``Division``, ``Box``, ``IndicatorRow``,
+``Metadata``; entities -> ``Place``, ``IndustryGoal``, ``Park``, ``Project`` and ``Relation``;
+rdf -> triples. Every extracted thing carries a ``Span`` so it can quote its source exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class InputError(Exception):
+    """A source file that cannot be read as a plan (names the file and the problem)."""
+
+    def __init__(self, file: str | Path, problem: str):
+        self.file = str(file)
+        self.problem = problem
+        super().__init__(f"{file}: {problem}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text and, for each of its characters, the offset of that character in the source.
+
+    Offsets are indices into ``SourceFile.text`` (the decoded file). A span joined across a page
+    break has a gap in its offsets; ``start``/``end`` still delimit the source text it came from.
+    """
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.text) != len(self.offsets):
+            raise ValueError("a span needs one offset per character")
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0]
+
+    @property
+    def end(self) -> int:
+        """Offset just after the last character (exclusive)."""
+        return self.offsets[-1] + 1
+
+    def slice(self, i: int, j: int | None = None) -> Span:
+        return Span(self.text[i:j], self.offsets[i:j])
+
+    def strip(self, chars: str | None = None) -> Span:
+        stripped_left = len(self.text) - len(self.text.lstrip(chars))
+        right = len(self.text.rstrip(chars))
+        if right <= stripped_left:
+            return Span("", ())
+        return self.slice(stripped_left, right)
+
+    def find(self, sub: str, start: int = 0) -> int:
+        return self.text.find(sub, start)
+
+    def sub_span(self, sub: str, start: int = 0) -> Span | None:
+        """The span of the first occurrence of ``sub`` at or after ``start`` (None if absent)."""
+        i = self.text.find(sub, start)
+        return None if i < 0 or not sub else self.slice(i, i + len(sub))
+
+    @staticmethod
+    def join(parts: list[Span]) -> Span:
+        return Span("".join(p.text for p in parts), tuple(o for p in parts for o in p.offsets))
+
+
+@dataclass
+class SourceFile:
+    """One input file, decoded. ``text`` is what mention offsets index into."""
+
+    name: str
+    path: Path
+    text: str
+    encoding: str
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            starts = [0]
+            for i, ch in enumerate(self.text):
+                if ch == "\n":
+                    starts.append(i + 1)
+            self.line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts) - (1 if self.text.endswith("\n") else 0)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of the character at ``offset``."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def line_text(self, number: int) -> str:
+        start = self.line_starts[number - 1]
+        end = self.line_starts[number] if number < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.text[start:end], tuple(range(start, end)))
+
+    def quote(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+@dataclass
+class Block:
+    """A paragraph of content: one source line, a piece of a very long line, or lines joined
+    across a page break. ``line`` is the 1-based line where it starts."""
+
+    span: Span
+    line: int
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+@dataclass
+class NoiseRange:
+    first_line: int
+    last_line: int
+    what: str
+
+
+@dataclass
+class DocumentText:
+    """One logical document of a source file (a web page may hold several), cleaned."""
+
+    source: SourceFile
+    index: int
+    blocks: list[Block]
+    first_line: int
+    last_line: int
+    noise: list[NoiseRange] = field(default_factory=list)
+    heading_hint: str = ""
+    """Text that introduced the document inside a multi-document file (e.g. a news item title)."""
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+@dataclass
+class Division:
+    """A heading-delimited part. ``parent`` is the ``order`` of the enclosing division (None = top)."""
+
+    order: int
+    level: int
+    label: str  # as printed: "第二章", "一、" -> "一", "（一）", "1."
+    title: str
+    line: int
+    span: Span  # the heading as printed (label and title)
+    scheme: str  # numbering scheme: "篇", "章", "节", "cn", "paren_cn", "arabic", "paren_arabic", "named"
+    parent: int | None = None
+
+
+@dataclass
+class BoxItem:
+    """A numbered (or listed) entry of a box: usually a project."""
+
+    number: int | None
+    name: str
+    span: Span
+    line: int
+    group: str | None = None
+    description: str = ""
+
+
+@dataclass
+class IndicatorCell:
+    header: str  # column header as printed, e.g. "2020年目标"
+    year: int | None
+    text: str  # as printed
+    value_kind: str  # "Baseline" | "Target" | "Actual"
+    span: Span | None
+    line: int
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    line: int
+    span: Span | None
+    category: str | None = None
+    parent: str | None = None  # first-level name of a two-level indicator
+    unit: str | None = None
+    attribute: str | None = None  # "预期性" | "约束性"
+    growth: str | None = None
+    cells: list[IndicatorCell] = field(default_factory=list)
+
+
+@dataclass
+class Box:
+    """A 专栏 / 表: label, title, extent and contents."""
+
+    order: int
+    label: str | None  # "专栏4", "表2", "表2-1"; None when printed without a label
+    title: str
+    line: int
+    span: Span  # label and title as printed
+    division: int | None  # order of the enclosing division
+    kind: str = "other"  # "projects" | "indicators" | "other"
+    last_line: int = 0
+    blocks: list[Block] = field(default_factory=list)
+    items: list[BoxItem] = field(default_factory=list)
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+
+@dataclass
+class Metadata:
+    doc_type: str  # "five-year-plan" | "government-work-report" | "other"
+    title: str
+    title_span: Span | None = None
+    region_name: str | None = None  # as printed in the title, e.g. "营口市"
+    region_code: str | None = None
+    issuer: str | None = None
+    issued: str | None = None  # "YYYY-MM-DD" or "YYYY-MM"
+    plan_number: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    vision_year: int | None = None
+    report_year: int | None = None
+
+
+# --- entities --------------------------------------------------------------------------------
+
+
+@dataclass
+class Region:
+    """A gazetteer entry: GB/T 2260 code, names and place in the hierarchy."""
+
+    code: str
+    name: str  # full official name, e.g. "营口市"
+    level: str  # "Province", "PrefectureCity", "District", "County", "CountyLevelCity", "Town", ...
+    parent: str | None  # parent's code
+    short_names: tuple[str, ...] = ()
+
+
+@dataclass
+class Place:
+    """A region named in a document."""
+
+    region: Region
+    span: Span
+    line: int
+
+
+@dataclass
+class Evidence:
+    """Where a relation was read: a span of the document (the sentence or the box line)."""
+
+    span: Span
+    line: int
+
+
+@dataclass
+class IndustryGoal:
+    """An industry the document sets as a development goal, at one place of the text."""
+
+    name: str  # the wording of the text, e.g. "镁质材料"
+    concept: str  # concept key of the industry scheme (or a candidate key)
+    span: Span
+    line: int
+    division: int | None  # order of the division that sets the goal (None: the document)
+
+
+@dataclass
+class Park:
+    name: str  # canonical name (aliases merged)
+    kind: str  # "开发区", "产业园", "产业基地", "保税区", ...
+    spans: list[Evidence]
+    aliases: set[str] = field(default_factory=set)
+    level: str | None = None  # "national" | "provincial"
+    region_code: str | None = None  # pg:within
+    industries: list[tuple[str, Evidence]] = field(default_factory=list)  # (concept key, evidence)
+
+
+@dataclass
+class Project:
+    name: str
+    spans: list[Evidence]
+    box: int | None = None  # order of the box that lists it
+    item_number: int | None = None
+    group: str | None = None
+    industry: tuple[str, Evidence] | None = None  # (concept key, evidence)
+    status: str | None = None  # "Planned" | "Ongoing" | "Completed"
+    location: tuple[str, str, Evidence] | None = None  # ("park"|"region", park name or region code, evidence)
+    capacity: str | None = None
+
+
+@dataclass
+class Entities:
+    places: list[Place] = field(default_factory=list)
+    industries: list[IndustryGoal] = field(default_factory=list)
+    parks: list[Park] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    """Everything extracted from one document, ready to become triples."""
+
+    text: DocumentText
+    metadata: Metadata
+    divisions: list[Division] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    entities: Entities = field(default_factory=Entities)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> SourceFile:
+        return self.text.source

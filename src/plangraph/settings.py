@@ -1,0 +1,115 @@
+"""Every default and safety limit of plangraph, named and documented in one place.
+
+Each setting can be overridden by an environment variable ``PLANGRAPH_<NAME>`` (for example
+``PLANGRAPH_QUERY_TIMEOUT=30``); the CLI and the web app also take the most used ones as options.
+Read them through :func:`get_settings`, never as module constants, so tests can override them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+#: The checkout's root (``src/plangraph/settings.py`` -> ``../..``); the package is installed
+#: editable, so the ontology, queries and bundled corpus are read from the checkout.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- where things are -------------------------------------------------------------------
+    corpus_dir: Path = PROJECT_ROOT / "data" / "corpus"
+    """Documents `plangraph build` reads when given no paths (the bundled corpus)."""
+    reference_dir: Path = PROJECT_ROOT / "data" / "reference"
+    """Reference data shipped with the project (gazetteer, industry scheme sources)."""
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    """The OWL ontology, the SHACL shapes and the SKOS industry scheme."""
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    """Saved SPARQL queries (``*.rq``) listed in the web UI and runnable from the CLI."""
+    build_dir: Path = PROJECT_ROOT / "build"
+    """Output of `plangraph build`: ``plangraph.trig``, ``store/``, ``report.json``."""
+
+    # --- reading input ----------------------------------------------------------------------
+    max_file_bytes: int = 20 * 1024 * 1024
+    """A source file larger than this is refused (plans are well under 1 MB of text)."""
+    validate_on_build: bool = True
+    """Run SHACL validation during `plangraph build`; violations fail the build."""
+
+    # --- the store --------------------------------------------------------------------------
+    store_in_memory: bool = True
+    """Load the graph into an in-memory pyoxigraph store for querying (5-10x faster than the
+    on-disk store); set to false for graphs larger than memory."""
+
+    # --- the SPARQL endpoint ----------------------------------------------------------------
+    query_timeout: float = 10.0
+    """Seconds a SPARQL query may run before it is stopped and answered with 503."""
+    max_result_rows: int = 10_000
+    """Most rows a SELECT returns; longer results are cut and flagged in a response header."""
+    max_query_length: int = 100_000
+    """Longest SPARQL query text accepted, in characters."""
+    max_request_bytes: int = 1_000_000
+    """Largest request body accepted, in bytes."""
+    query_workers: int = 2
+    """Worker processes that run SPARQL queries (a timed-out worker is killed and replaced)."""
+    allow_updates: bool = False
+    """SPARQL Update is refused unless this is true AND the request carries the update token."""
+    update_token: str | None = None
+    """Bearer token required for SPARQL Update when updates are allowed."""
+    cors_origins: tuple[str, ...] = ("*",)
+    """Origins allowed by CORS for the SPARQL endpoint and the API."""
+    host: str = "127.0.0.1"
+    """Interface `plangraph serve` listens on."""
+    port: int = 8000
+    """Port `plangraph serve` listens on."""
+
+    # --- traversal and export ---------------------------------------------------------------
+    max_export_nodes: int = 50_000
+    """Most nodes a single export or network view may hold."""
+    default_depth: int = 2
+    """Default radius of neighbourhood (ego graph) views and focused exports."""
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def _coerce(value: str, like: object) -> object:
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    if isinstance(like, Path):
+        return Path(value)
+    if isinstance(like, tuple):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def from_environment(environ: dict[str, str] | None = None) -> Settings:
+    """Defaults overridden by ``PLANGRAPH_<NAME>`` environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    base = Settings()
+    changes: dict[str, object] = {}
+    for f in fields(Settings):
+        key = f"PLANGRAPH_{f.name.upper()}"
+        if key in environ:
+            changes[f.name] = _coerce(environ[key], getattr(base, f.name))
+    return replace(base, **changes)
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _current
+    if _current is None:
+        _current = from_environment()
+    return _current
+
+
+def set_settings(settings: Settings | None) -> None:
+    """Replace the process-wide settings (None: read the environment again on next use)."""
+    global _current
+    _current = settings

@@ -1,0 +1,107 @@
+"""The embedded pyoxigraph store: write a build atomically, open it, query it.
+
+A build directory holds ``plangraph.trig`` (the whole dataset, one named graph per document and
+per reference data set), ``store/`` (an on-disk pyoxigraph store of the same quads) and
+``report.json`` (what the build did). A build is written into a sibling temporary directory and
+swapped in with renames, so a failed or interrupted build leaves the previous graph in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .settings import get_settings
+
+TRIG_NAME = "plangraph.trig"
+STORE_NAME = "store"
+REPORT_NAME = "report.json"
+
+
+class StoreError(Exception):
+    """The build directory is missing or unreadable."""
+
+
+def trig_path(build_dir: Path) -> Path:
+    return Path(build_dir) / TRIG_NAME
+
+
+@contextmanager
+def atomic_build_dir(build_dir: Path) -> Iterator[Path]:
+    """Yield a fresh temporary directory; on success it replaces ``build_dir`` atomically.
+
+    The old build is renamed aside, the new one renamed into place, then the old one removed, so
+    at every moment either the old or the new complete build is at ``build_dir``. On an exception
+    the temporary directory is removed and ``build_dir`` is untouched.
+    """
+    build_dir = Path(build_dir).resolve()
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-new-", dir=build_dir.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if build_dir.exists():
+        old = build_dir.parent / f".{build_dir.name}-old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(build_dir, old)
+    os.replace(tmp, build_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_store(trig_file: Path, store_dir: Path) -> None:
+    """Bulk-load a TriG file into a new on-disk pyoxigraph store."""
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(trig_file), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+
+
+def write_report(build_dir: Path, report: dict) -> None:
+    (Path(build_dir) / REPORT_NAME).write_text(
+        json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def read_report(build_dir: Path) -> dict:
+    path = Path(build_dir) / REPORT_NAME
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def open_store(build_dir: Path | None = None, in_memory: bool | None = None) -> ox.Store:
+    """The built graph as a pyoxigraph store.
+
+    In memory (the default, ``store_in_memory``) the TriG dump is bulk-loaded into a fresh
+    in-memory store; otherwise the on-disk store is opened read-only, so several processes can
+    share it.
+    """
+    settings = get_settings()
+    build_dir = Path(build_dir or settings.build_dir)
+    in_memory = settings.store_in_memory if in_memory is None else in_memory
+    trig = trig_path(build_dir)
+    if in_memory:
+        if not trig.exists():
+            raise StoreError(f"{build_dir}: no built graph here (run `plangraph build` first)")
+        store = ox.Store()
+        store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+        return store
+    store_dir = build_dir / STORE_NAME
+    if not store_dir.exists():
+        raise StoreError(f"{build_dir}: no store here (run `plangraph build` first)")
+    return ox.Store.read_only(str(store_dir))
+
+
+def query(store: ox.Store, sparql: str, **kwargs: object) -> object:
+    """Run a SPARQL query with the union of the named graphs as the default graph."""
+    kwargs.setdefault("use_default_graph_as_union", True)
+    return store.query(sparql, **kwargs)
