@@ -1,0 +1,241 @@
+"""The `plangraph` command: thin wrappers over the library.
+
+    plangraph build [PATHS...] [--out DIR]
+    plangraph validate [--graph FILE]
+    plangraph query (SPARQL | FILE.rq) [--build DIR] [--format table|json|csv|tsv]
+    plangraph stats [--build DIR]
+    plangraph serve [--build DIR] [--host H] [--port P]
+    plangraph trace INDUSTRY [--build DIR] [--format table|json]
+    plangraph path A B [--build DIR]
+    plangraph compare PLAN_A PLAN_B [--build DIR]
+    plangraph export --format F -o FILE [--focus ENTITY --depth N] [--document DOC] [--types T,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .settings import get_settings, set_settings
+
+
+def _build_dir(args: argparse.Namespace) -> Path:
+    return Path(args.build) if getattr(args, "build", None) else get_settings().build_dir
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    settings = get_settings()
+    paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+    out = Path(args.out) if args.out else settings.build_dir
+    report = build(paths, out, progress=not args.quiet, validate=not args.no_validate)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_trig
+
+    graph = Path(args.graph) if args.graph else _build_dir(args) / "plangraph.trig"
+    result = validate_trig(graph)
+    print(result.text())
+    return 0 if result.conforms else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import format_results, read_query, run_query
+    from .store import open_store
+
+    text = read_query(args.query)
+    results = run_query(open_store(_build_dir(args)), text)
+    sys.stdout.write(format_results(results, args.format))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .query import graph_stats
+    from .store import open_store
+
+    stats = graph_stats(open_store(_build_dir(args)))
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+    else:
+        width = max(len(k) for k in stats)
+        for key, value in stats.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.app import serve
+
+    settings = get_settings()
+    serve(
+        _build_dir(args),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        allow_updates=args.allow_updates,
+        update_token=args.update_token,
+    )
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from .network import UnknownEntity, trace_industry
+    from .store import open_store
+
+    try:
+        result = trace_industry(open_store(_build_dir(args)), args.industry)
+    except UnknownEntity as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(result.format_table())
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from .network import UnknownEntity, format_path, shortest_path
+    from .store import open_store
+
+    try:
+        path = shortest_path(open_store(_build_dir(args)), args.a, args.b)
+    except UnknownEntity as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(format_path(path))
+    return 0 if path else 1
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .network import UnknownEntity, compare_plans
+    from .store import open_store
+
+    try:
+        comparison = compare_plans(open_store(_build_dir(args)), args.plan_a, args.plan_b)
+    except UnknownEntity as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(comparison.format_table())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_graph
+    from .network import UnknownEntity
+    from .store import open_store
+
+    types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
+    try:
+        summary = export_graph(
+            open_store(_build_dir(args)),
+            args.format,
+            Path(args.output),
+            focus=args.focus,
+            depth=args.depth,
+            document=args.document,
+            types=types,
+        )
+    except UnknownEntity as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plangraph", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_build(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--build", metavar="DIR", help="build directory (default: build/)")
+        return p
+
+    p = sub.add_parser("build", help="read documents and build the validated graph")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the bundled corpus, data/corpus)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: build/)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.set_defaults(func=cmd_build)
+
+    p = with_build(sub.add_parser("validate", help="validate a built graph against ontology/shapes.ttl"))
+    p.add_argument("--graph", metavar="FILE", help="a TriG file (default: build/plangraph.trig)")
+    p.set_defaults(func=cmd_validate)
+
+    p = with_build(sub.add_parser("query", help="run a SPARQL query (text or a .rq file)"))
+    p.add_argument("query", help="SPARQL text, a .rq file, or the name of a saved query in queries/")
+    p.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = with_build(sub.add_parser("stats", help="count documents, divisions, boxes, entities, triples"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = with_build(sub.add_parser("serve", help="serve the SPARQL endpoint and the web UI"))
+    p.add_argument("--host", help="interface (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument("--allow-updates", action="store_true", help="accept SPARQL Update (needs --update-token)")
+    p.add_argument("--update-token", help="bearer token SPARQL Update requests must carry")
+    p.set_defaults(func=cmd_serve)
+
+    p = with_build(sub.add_parser("trace", help="the projects that support an industry goal, and why"))
+    p.add_argument("industry", help="industry label, alternative label or IRI")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_trace)
+
+    p = with_build(sub.add_parser("path", help="shortest path between two entities"))
+    p.add_argument("a")
+    p.add_argument("b")
+    p.set_defaults(func=cmd_path)
+
+    p = with_build(sub.add_parser("compare", help="compare two plans: industries and indicator targets"))
+    p.add_argument("plan_a")
+    p.add_argument("plan_b")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_compare)
+
+    p = with_build(sub.add_parser("export", help="export the graph or a part of it"))
+    p.add_argument(
+        "--format",
+        required=True,
+        help="graphml, gexf, cytoscape, node-link, csv, html, turtle, trig, nquads, jsonld",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--focus", metavar="ENTITY", help="only the neighbourhood of this entity")
+    p.add_argument("--depth", type=int, default=None, help="radius around --focus (default 2)")
+    p.add_argument("--document", metavar="DOC", help="only this document (IRI or source file name)")
+    p.add_argument("--types", metavar="T,...", help="only nodes of these types (e.g. Project,Industry)")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    set_settings(None)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # a clear message, not a traceback, for expected failures
+        from .model import InputError
+        from .store import StoreError
+
+        if isinstance(err, InputError | StoreError | FileNotFoundError | ValueError):
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
