@@ -1,14 +1,14 @@
 """The `plangraph` command: thin wrappers over the library.
 
-    plangraph build [PATHS...] [--out DIR]
-    plangraph validate [--graph FILE]
-    plangraph query (SPARQL | FILE.rq) [--build DIR] [--format table|json|csv|tsv]
-    plangraph stats [--build DIR]
-    plangraph serve [--build DIR] [--host H] [--port P]
-    plangraph trace INDUSTRY [--build DIR] [--format table|json]
-    plangraph path A B [--build DIR]
-    plangraph compare PLAN_A PLAN_B [--build DIR]
-    plangraph export --format F -o FILE [--focus ENTITY --depth N] [--document DOC] [--types T,...]
+plangraph build [PATHS...] [--out DIR]
+plangraph validate [--graph FILE]
+plangraph query (SPARQL | FILE.rq) [--build DIR] [--format table|json|csv|tsv]
+plangraph stats [--build DIR]
+plangraph serve [--build DIR] [--host H] [--port P]
+plangraph trace INDUSTRY [--build DIR] [--format table|json]
+plangraph path A B [--build DIR]
+plangraph compare PLAN_A PLAN_B [--build DIR]
+plangraph export --format F -o FILE [--focus ENTITY --depth N] [--document DOC] [--types T,...]
 """
 
 from __future__ import annotations

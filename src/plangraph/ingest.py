@@ -1,0 +1,339 @@
+"""Bytes -> decoded text -> documents made of clean blocks, each character mapped to its source.
+
+Steps: decode (UTF-8 with or without BOM, UTF-16, GB18030/GBK, detected), mark what is not content
+(web-page chrome, the table of contents, page numbers, footers), split a file that holds several
+documents, and cut the content into blocks (paragraphs) — splitting very long lines at paragraph
+breaks and joining paragraphs that a page break cut in two. The text of a block is clean, but every
+character keeps the offset it has in the decoded file, so mentions quote the source exactly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Block, DocumentText, InputError, NoiseRange, SourceFile, Span
+from .patterns import (
+    BOX_LABEL,
+    MARKDOWN_EMPHASIS,
+    NAMED_HEADINGS,
+    SENTENCE_END,
+    TOC_PAGE_SUFFIX,
+    heading_label,
+)
+from .settings import get_settings
+
+# --- decoding --------------------------------------------------------------------------------
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def _looks_like_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: NUL bytes in every other position of an ASCII-heavy sample."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decoded text and the encoding used; an InputError naming the file if it is not text."""
+    if not data.strip():
+        raise InputError(name, "the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff"), encoding
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    name, f"starts with a {encoding} byte-order mark but is not {encoding}: {err}"
+                ) from err
+    utf16 = _looks_like_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise InputError(name, "binary file (contains NUL bytes), not a text document")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, encoding
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(name, "cannot decode the text (not UTF-8, UTF-16 or GB18030)")
+    return str(best), best.encoding
+
+
+def _check_is_text(text: str, name: str) -> None:
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > 0.01 * min(len(text), 20000) + 2:
+        raise InputError(name, "binary file (control characters), not a text document")
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        raise InputError(name, "no Chinese text found: not a plan or report")
+
+
+def read_source(path: Path | str) -> SourceFile:
+    """Read and decode one file, or raise InputError naming it and the problem."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+    limit = get_settings().max_file_bytes
+    if size > limit:
+        raise InputError(path, f"too large ({size} bytes; limit max_file_bytes={limit})")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+    text, encoding = decode_bytes(data, str(path))
+    _check_is_text(text, str(path))
+    return SourceFile(name=name, path=path, text=text, encoding=encoding)
+
+
+# --- noise -----------------------------------------------------------------------------------
+
+_CHROME = re.compile(
+    r"^\s*(?:当前位置|您的位置|你的位置|首页\s*[>＞»]|发布时间|发布日期|信息来源|来源[:：]|浏览次数|阅读次数|"
+    r"点击[数量率]|【?\s*字号|字体[:：]|分享[:：到]?|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部|上一篇|下一篇|"
+    r"责任编辑|编辑[:：]|版权所有|Copyright|©|ICP|备案号|主办单位|承办单位|网站地图|联系我们|投稿|"
+    r"联系电话|咨询热线|服务热线|投资咨询热线|招商中心|确定|确认|跳转到|尾页|共\s*\d+\s*页)"
+)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页|\d{1,3}|[-—–]?\s*[IVXLivxl]+\s*[-—–]?)\s*$"
+)
+_PHONE = re.compile(r"^\s*[\d\s\-—()（）]{7,}\s*$")
+_TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$")
+
+
+def _is_heading_like(text: str) -> bool:
+    t = text.strip().lstrip("*").strip()
+    return bool(heading_label(t) or NAMED_HEADINGS.match(t) or BOX_LABEL.match(t))
+
+
+def _toc_noise(lines: list[str]) -> list[NoiseRange]:
+    """Tables of contents: a 目录 line and the heading-like entries after it."""
+    found = []
+    for i, line in enumerate(lines):
+        if not _TOC_TITLE.match(line):
+            continue
+        entries = []  # indices of TOC entries
+        j = i + 1
+        while j < len(lines):
+            t = lines[j].strip()
+            if not t:
+                j += 1
+                continue
+            if len(t) > 80 or (t.endswith("。") and len(t) > 30):
+                break
+            entries.append(j)
+            j += 1
+        if not entries:
+            continue
+        with_pages = [k for k in entries if TOC_PAGE_SUFFIX.search(lines[k])]
+        if len(with_pages) >= 0.5 * len(entries):
+            last = with_pages[-1]
+        else:
+            last = _toc_end_without_pages(lines, entries)
+        found.append(NoiseRange(i + 1, last + 1, "table of contents"))
+    return found
+
+
+def _toc_end_without_pages(lines: list[str], entries: list[int]) -> int:
+    """The last TOC entry when entries carry no page numbers: the body starts where the first
+    entry's heading is printed again, or at the first entry followed by a paragraph."""
+    first = re.sub(r"\s+", "", lines[entries[0]])
+    for k in entries[1:]:
+        if re.sub(r"\s+", "", lines[k]) == first:
+            return max(e for e in entries if e < k)
+    for n, k in enumerate(entries):
+        following = next((x for x in range(k + 1, len(lines)) if lines[x].strip()), None)
+        if following is not None and following not in entries:
+            return entries[n - 1] if n > 0 else k
+    return entries[-1]
+
+
+def _line_noise(lines: list[str]) -> list[NoiseRange]:
+    found = []
+    for i, line in enumerate(lines):
+        t = line.strip()
+        if not t:
+            continue
+        what = None
+        if _PAGE_NUMBER.match(t):
+            what = "page number"
+        elif len(t) < 40 and _CHROME.match(t):
+            what = "web page chrome"
+        elif _PHONE.match(t):
+            what = "contact number"
+        if what:
+            found.append(NoiseRange(i + 1, i + 1, what))
+    return found
+
+
+def find_noise(source: SourceFile) -> list[NoiseRange]:
+    lines = [source.line_text(n) for n in range(1, source.line_count + 1)]
+    return sorted(_toc_noise(lines) + _line_noise(lines), key=lambda r: r.first_line)
+
+
+# --- several documents in one file -----------------------------------------------------------
+
+_DOC_TITLE = re.compile(r"(政府工作报告|规划纲要|远景目标纲要|五年规划|发展规划|工作报告)")
+_LIST_BULLET = re.compile(r"^\s*[•·●▪■◆\-*]\s*")
+_BRACKET_TAG = re.compile(r"^【[^】]{1,20}】")
+
+
+@dataclass
+class _Segment:
+    first: int
+    last: int
+    hint: str
+
+
+def _news_items(source: SourceFile) -> list[_Segment]:
+    """A web list page: bullet title lines, each followed by its body and a date line."""
+    items = []
+    n = source.line_count
+    for i in range(1, n + 1):
+        line = source.line_text(i)
+        if not _LIST_BULLET.match(line) or len(line.strip()) > 120:
+            continue
+        end = i + 1
+        while end <= n and not _LIST_BULLET.match(source.line_text(end)):
+            if _DATE_LINE.match(source.line_text(end)):
+                break
+            end += 1
+        body = sum(len(source.line_text(k)) for k in range(i + 1, min(end, n + 1)))
+        title = _BRACKET_TAG.sub("", _LIST_BULLET.sub("", line).strip()).strip()
+        items.append((i, min(end, n + 1) - 1, title, body))
+    docs = [_Segment(a, b, t) for a, b, t, body in items if _DOC_TITLE.search(t) and body > 2000]
+    return docs if len(items) >= 2 else []
+
+
+def split_documents(source: SourceFile) -> list[_Segment]:
+    """The line ranges of the documents in a file (most files hold one)."""
+    items = _news_items(source)
+    if items:
+        return items
+    return [_Segment(1, source.line_count, "")]
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+#: Lines longer than this are split at paragraph breaks printed as white space inside the line.
+LONG_LINE = 300
+_INLINE_BREAK = re.compile(r"(?<=[。！？；：!?;:”])[ \t\u3000\u00a0]+(?=\S)")
+_INLINE_HEADING_BREAK = re.compile(
+    r"[ \t\u3000\u00a0]+(?=(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、))"
+)
+
+
+def _clean_span(span: Span) -> Span:
+    """Drop markdown emphasis markers and surrounding white space, keeping offsets."""
+    if "**" in span.text:
+        keep = [i for i in range(len(span.text)) if not _in_match(MARKDOWN_EMPHASIS, span.text, i)]
+        span = Span("".join(span.text[i] for i in keep), tuple(span.offsets[i] for i in keep))
+    return span.strip(" \t\r\n\u3000\u00a0\ufeff")
+
+
+def _in_match(pattern: re.Pattern[str], text: str, i: int) -> bool:
+    return any(m.start() <= i < m.end() for m in pattern.finditer(text))
+
+
+def _split_long(span: Span) -> list[Span]:
+    if len(span.text) <= LONG_LINE:
+        return [span]
+    cuts = sorted(
+        {m.start() for m in _INLINE_BREAK.finditer(span.text)}
+        | {m.start() for m in _INLINE_HEADING_BREAK.finditer(span.text)}
+    )
+    pieces, prev = [], 0
+    for cut in [*cuts, len(span.text)]:
+        piece = span.slice(prev, cut).strip(" \t\u3000\u00a0")
+        if piece:
+            pieces.append(piece)
+        prev = cut
+    return pieces
+
+
+def _is_table_row(text: str) -> bool:
+    return "\t" in text.strip() or bool(re.search(r"\S {3,}\S", text))
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Whether a page break cut a paragraph between ``prev`` and ``nxt``."""
+    # a short line is usually a heading; one that is a list of items ("1. …；2. 后期管") is not
+    if (len(prev) < 40 and "；" not in prev) or prev[-1] in SENTENCE_END:
+        return False
+    if _is_table_row(prev) or _is_table_row(nxt):
+        return False
+    if _is_heading_like(prev) and len(prev) < 60:
+        return False
+    if _is_heading_like(nxt) or nxt[0] in "—-•·（(":
+        return False
+    return True
+
+
+def make_blocks(source: SourceFile, first: int, last: int, noise_lines: set[int]) -> list[Block]:
+    blocks: list[Block] = []
+    pending_gap = False  # blank lines (only) since the previous block
+    for number in range(first, last + 1):
+        if number in noise_lines:
+            pending_gap = False
+            continue
+        start = source.line_starts[number - 1]
+        raw = source.line_text(number)
+        span = _clean_span(source.span(start, start + len(raw)))
+        if not span:
+            pending_gap = pending_gap or bool(blocks)
+            continue
+        pieces = _split_long(span)
+        head = pieces[0]
+        if blocks and pending_gap and _continues(blocks[-1].text, head.text):
+            blocks[-1] = Block(Span.join([blocks[-1].span, head]), blocks[-1].line)
+            pieces = pieces[1:]
+        for piece in pieces:
+            blocks.append(Block(piece, source.line_of(piece.start)))
+        pending_gap = False
+    return blocks
+
+
+def read_documents(path: Path | str) -> list[DocumentText]:
+    """The documents of one file, as clean blocks (InputError if it cannot be read)."""
+    source = read_source(path)
+    noise = find_noise(source)
+    segments = split_documents(source)
+    noise_lines = {n for r in noise for n in range(r.first_line, r.last_line + 1)}
+    docs = []
+    for index, seg in enumerate(segments):
+        # a news item's title line is the document's title, not body text
+        skip = {seg.first} if seg.hint else set()
+        blocks = make_blocks(source, seg.first, seg.last, noise_lines | skip)
+        if not blocks:
+            continue
+        doc_noise = [r for r in noise if seg.first <= r.first_line <= seg.last]
+        docs.append(DocumentText(source, index, blocks, seg.first, seg.last, doc_noise, seg.hint))
+    if not docs:
+        raise InputError(path, "no content found (only blank lines, navigation or a table of contents)")
+    return docs

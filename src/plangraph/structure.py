@@ -1,0 +1,495 @@
+"""Headings, their hierarchy, and boxes (专栏 / 表) with their extent and numbered items.
+
+Input: the blocks of one document (ingest). Output: ``Division`` and ``Box`` records.
+
+Headings come in every numbering scheme plans use (第X篇/章/节, 一、, （一）, 1、/1., （1）, and
+unnumbered 前言/附件). A scheme's level is its rank among the schemes the document uses, in the
+conventional order; a heading's parent is the nearest earlier heading of a higher rank. Numbering
+must move forward among siblings, which keeps list items and stray lines out.
+
+A box starts at its label (专栏4, 表 2-1) or, unlabelled, at a run of "group: 1. …; 2. …" lines. It
+has no end marker: it runs while its blocks keep the shape its first content block set (table
+rows, numbered items, "name：description" lines, "name。description" lines) and stops at a
+heading, another box, or prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Block, Box, BoxItem, Division, DocumentText, Span
+from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, heading_label
+from .tables import parse_table, table_extent
+
+#: Conventional nesting order of numbering schemes (named headings sit at the top).
+SCHEME_RANK = {"named": 0, "篇": 1, "章": 2, "节": 3, "cn": 4, "paren_cn": 5, "arabic": 6, "paren_arabic": 7}
+
+#: A heading printed on its own line is short; longer numbered blocks are run-in headings.
+MAX_HEADING_CHARS = 60
+#: Run-in headings ("（一）全力以赴稳增长，…。正文") end at the first full stop within this many chars.
+MAX_RUN_IN_TITLE = 45
+
+_RESPONSIBLE_NOTE = re.compile(r"[（(]\s*(?:责任|牵头|主责|配合)(?:部门|单位)?\s*[:：][^）)]*[）)]\s*$")
+_TITLE_SEPARATORS = " \t\u3000\u00a0：:、，,.．"
+_GROUP_NUMBERED = re.compile(
+    r"^(?P<group>[^。：:；;，,\d（(]{2,20}?)\s*[：:]\s*(?=[（(]?\d{1,2}\s*[.．、）)])"
+)
+_GROUP_LINE = re.compile(r"^(?P<group>[^。：:；;]{2,25})[：:]$")
+_ITEM_START = re.compile(r"(?:^|(?<=[；;。，,\s]))\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})\s*[.．、](?![0-9]))\s*")
+_LEAD_ITEM = re.compile(r"^(?P<name>[^。：:；;，,—]{2,24})。")
+_COLON_ITEM = re.compile(r"^(?P<name>[^。：:；;，,—]{2,30})[：:]\s*\S")
+_LIST_END = re.compile(r"(等|等等)?(重点|重大)?(项目|工程)?[。.]?$")
+
+
+def _is_table_row(text: str) -> bool:
+    return "\t" in text or bool(re.search(r"\S {3,}\S", text))
+
+
+@dataclass
+class _Candidate:
+    block: Block
+    scheme: str
+    number: int | None
+    label: str
+    title: str
+    span: Span
+
+
+def _clean_title(title: str) -> str:
+    title = _RESPONSIBLE_NOTE.sub("", title)
+    return title.strip(_TITLE_SEPARATORS).strip()
+
+
+def heading_candidate(block: Block) -> _Candidate | None:
+    """The block read as a heading (label, title), or None."""
+    text = block.text
+    if _is_table_row(text) and not text.split("\t")[0].strip() == text.strip():
+        # a tab-separated row is a table row, even when its first cell looks numbered
+        if len([c for c in text.split("\t") if c.strip()]) > 1:
+            return None
+    named = NAMED_HEADINGS.match(text)
+    if named and len(text) <= 30:
+        label = re.sub(r"\s+", "", named.group(1))
+        title = _clean_title(named.group(2) or "") or label
+        return _Candidate(block, "named", None, label, title, block.span)
+    found = heading_label(text)
+    if not found:
+        return None
+    scheme, m = found
+    label = m.group(0)
+    rest = text[m.end() :]
+    number = cn_to_int(re.sub(r"[第篇章节（()）、，,．.\s]", "", label))
+    run_in = len(text) > MAX_HEADING_CHARS or (text.endswith("。") and len(text) > 25)
+    if not run_in:
+        title = _clean_title(rest)
+        span = block.span
+    else:
+        if scheme in ("arabic", "paren_arabic"):
+            return None  # numbered sentences in prose are list items, not headings
+        stop = rest.find("。")
+        if stop < 0 or stop > MAX_RUN_IN_TITLE:
+            return None
+        title = _clean_title(rest[:stop])
+        span = block.span.slice(0, m.end() + stop)
+    if not title or len(title) > MAX_HEADING_CHARS:
+        return None
+    label = label.strip(" \t\u3000、，,")
+    return _Candidate(block, scheme, number, label, title, span)
+
+
+# --- boxes -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _OpenBox:
+    box: Box
+    style: str | None = None  # "table", "numbered", "colon", "lead", "list", "prose"
+    groups_seen: list[int] = field(default_factory=list)
+
+
+def box_label(block: Block) -> tuple[str, str, Span] | None:
+    """(normalised label, title, span) when the block starts a labelled box."""
+    m = BOX_LABEL.match(block.text)
+    if not m:
+        return None
+    kind, number = m.group(1), re.sub(r"\s+", "", m.group(2)).replace("－", "-").replace("—", "-")
+    title = block.text[m.end() :].strip(_TITLE_SEPARATORS).strip()
+    title = title.split("\t")[0].strip()
+    if len(title) > 80 or title.endswith("。"):
+        return None  # "表1显示……。" is prose that mentions a table
+    return f"{kind}{number}", title, block.span
+
+
+def _style_of(text: str) -> str:
+    if _is_table_row(text):
+        return "table"
+    if _GROUP_NUMBERED.match(text) or _ITEM_START.match(text) or heading_label(text):
+        return "numbered"
+    if _GROUP_LINE.match(text):
+        return "numbered"
+    if _COLON_ITEM.match(text):
+        return "colon"
+    if _LEAD_ITEM.match(text) and not text.startswith("—"):
+        return "lead"
+    if text.count("、") >= 3:
+        return "list"
+    return "prose"
+
+
+def _continues_box(open_box: _OpenBox, block: Block) -> bool:
+    text = block.text
+    style = open_box.style
+    if style == "table":
+        return (
+            _is_table_row(text)
+            or (len(text) <= 40 and not text.endswith("。"))
+            or text.startswith(("注", "备注"))
+        )
+    if style == "numbered":
+        if _GROUP_NUMBERED.match(text) or _GROUP_LINE.match(text) or _ITEM_START.match(text):
+            return True
+        if open_box.box.blocks and _GROUP_LINE.match(open_box.box.blocks[-1].text):
+            return True  # the clauses under a group line
+        found = heading_label(text)
+        return bool(found and found[0] in ("cn", "paren_cn") and len(text) <= 40)
+    if style == "colon":
+        return bool(_COLON_ITEM.match(text))
+    if style == "lead":
+        return bool(_LEAD_ITEM.match(text)) and not text.startswith("—")
+    return False
+
+
+# --- items -----------------------------------------------------------------------------------
+
+
+_LEADING_VERBS = re.compile(
+    r"^(?:建设完成|建设完善|加快推进|加快建设|推动建设|启动|新建|推进|实施|建设|完成)(?=\S{4})"
+)
+
+
+def _item_name(text: str) -> tuple[str, str]:
+    """Split an item into its name and description ("名称。说明", "名称：说明", "名称；…", "名称，包括…")."""
+    text = text.strip().rstrip("；;，,。. ")
+    cut = re.search(r"[。：:；;]|，包括|,包括", text)
+    if cut and cut.start() >= 2:
+        return text[: cut.start()].strip(), text[cut.end() :].strip()
+    return text, ""
+
+
+def _clause_items(block: Block, group: str | None, first_number: int) -> list[BoxItem]:
+    """Unnumbered items printed as clauses separated by ；, each named by its first phrase."""
+    items, pos = [], 0
+    for clause in re.split(r"[；;]", block.text):
+        clause = clause.strip().rstrip("。.")
+        name = _LEADING_VERBS.sub("", re.split(r"[，,]", clause)[0]).strip() if clause else ""
+        offset = block.text.find(name, pos) if name else -1
+        if len(name) >= 2 and offset >= 0:
+            items.append(
+                BoxItem(
+                    first_number + len(items),
+                    name,
+                    block.span.slice(offset, offset + len(name)),
+                    block.line,
+                    group,
+                )
+            )
+            pos = offset + len(name)
+    return items
+
+
+def _numbered_items(block: Block, group: str | None, expected: int) -> tuple[list[BoxItem], int]:
+    """Items "1. …；2. …" in one block; numbering must go 1, 2, 3 (decimals are not items)."""
+    text = block.text
+    starts: list[tuple[int, int, int]] = []  # (match start, content start, number)
+    for m in _ITEM_START.finditer(text):
+        number = int(m.group(1) or m.group(2))
+        if number == expected or (not starts and number == 1):
+            starts.append((m.start(), m.end(), number))
+            expected = number + 1
+    items = []
+    for k, (_, content, number) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+        raw = text[content:end]
+        name, description = _item_name(raw)
+        if not name:
+            continue
+        offset = content + raw.find(name)
+        items.append(
+            BoxItem(
+                number, name, block.span.slice(offset, offset + len(name)), block.line, group, description
+            )
+        )
+    return items, expected
+
+
+def _list_items(block: Block, first_number: int) -> list[BoxItem]:
+    """One block naming many items separated by 、 ("A、B、C等项目。")."""
+    text = _LIST_END.sub("", block.text.strip())
+    items, pos = [], 0
+    for n, part in enumerate(re.split(r"[、；;]", text)):
+        name = part.strip()
+        offset = block.text.find(name, pos) if name else -1
+        if name and offset >= 0:
+            items.append(
+                BoxItem(first_number + n, name, block.span.slice(offset, offset + len(name)), block.line)
+            )
+            pos = offset + len(name)
+    return items
+
+
+def _group_label(text: str) -> tuple[str, str] | None:
+    """(group name, rest) for "X产业：", "一、X工程" or "一、X工程：1. …" (rest: the items part)."""
+    found = heading_label(text)
+    if found and found[0] in ("cn", "paren_cn"):
+        rest = text[found[1].end() :]
+        gm = _GROUP_NUMBERED.match(rest)
+        if gm:
+            return gm.group("group").strip(), rest[gm.end() :]
+        if len(text) <= 40:
+            return rest.strip(" ：:"), ""
+    lm = _GROUP_LINE.match(text)
+    if lm:
+        return lm.group("group").strip(), ""
+    return None
+
+
+def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
+    """The entries of a box. In a project box, "类别：A；B；C" lines name a group and its items."""
+    items: list[BoxItem] = []
+    outer: str | None = None  # a group line above numbered sub-groups ("特色文化旅游产业：")
+    group: str | None = None
+    expected = 1
+    after_group_line = False
+    for block in box.blocks:
+        text = block.text
+        if style == "table":
+            break
+        gm = _GROUP_NUMBERED.match(text)
+        labelled = None if gm else _group_label(text)
+        if gm or (labelled and labelled[1]):
+            name = gm.group("group").strip() if gm else labelled[0]  # type: ignore[index]
+            start = gm.end() if gm else len(text) - len(labelled[1])  # type: ignore[index]
+            group = f"{outer}/{name}" if outer and not gm else name
+            found, expected = _numbered_items(Block(block.span.slice(start), block.line), group, 1)
+            items.extend(found)
+            after_group_line = False
+            continue
+        if labelled:
+            if heading_label(text) and outer is None and group is not None and not after_group_line:
+                outer = None
+            if heading_label(text):
+                group = f"{outer}/{labelled[0]}" if outer else labelled[0]
+            else:
+                outer = group = labelled[0]
+            expected = 1
+            after_group_line = True
+            continue
+        if _ITEM_START.match(text):
+            found, expected = _numbered_items(block, group, expected)
+            items.extend(found)
+        elif after_group_line:
+            items.extend(_clause_items(block, group, 1))
+        elif style == "colon" and (m := _COLON_ITEM.match(text)):
+            name = m.group("name").strip()
+            if projects and re.search(r"[；;]", text):
+                rest = Block(block.span.slice(len(name) + 1), block.line)
+                items.extend(_clause_items(rest, name, 1))
+            else:
+                items.append(
+                    BoxItem(
+                        len(items) + 1,
+                        name,
+                        block.span.slice(0, len(name)),
+                        block.line,
+                        group,
+                        text[len(name) + 1 :].strip(),
+                    )
+                )
+        elif style == "lead" and (m := _LEAD_ITEM.match(text)):
+            name = m.group("name").strip()
+            items.append(
+                BoxItem(
+                    len(items) + 1,
+                    name,
+                    block.span.slice(0, len(name)),
+                    block.line,
+                    group,
+                    text[len(name) + 1 :].strip(),
+                )
+            )
+        elif style == "list":
+            items.extend(_list_items(block, len(items) + 1))
+        after_group_line = False
+    return items
+
+
+# --- the whole document ----------------------------------------------------------------------
+
+
+def _box_kind(box: Box, style: str | None) -> str:
+    title = box.title or ""
+    if style == "table" or re.search(r"指标|完成情况", title):
+        return "indicators"
+    if re.search(r"项目|工程", title) or not title:
+        return "projects"
+    return "other"
+
+
+def _infer_missing_labels(boxes: list[Box]) -> None:
+    """An unlabelled box between 专栏N and 专栏N+2 is 专栏N+1."""
+    for k, box in enumerate(boxes):
+        if box.label:
+            continue
+        prev = next((b.label for b in reversed(boxes[:k]) if b.label), None)
+        nxt = next((b.label for b in boxes[k + 1 :] if b.label), None)
+        pm = re.fullmatch(r"(专栏|表)(\d+)", prev or "")
+        nm = re.fullmatch(r"(专栏|表)(\d+)", nxt or "")
+        if pm and nm and pm.group(1) == nm.group(1) and int(nm.group(2)) - int(pm.group(2)) == 2:
+            box.label = f"{pm.group(1)}{int(pm.group(2)) + 1}"
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.divisions: list[Division] = []
+        self.boxes: list[Box] = []
+        self.stack: list[tuple[int, Division]] = []  # (rank, division)
+        self.last_number: dict[str, int] = {}
+        self.open: _OpenBox | None = None
+
+    def innermost(self) -> int | None:
+        return self.stack[-1][1].order if self.stack else None
+
+    def accept_heading(self, cand: _Candidate) -> bool:
+        if cand.scheme in ("篇", "章", "节", "named"):
+            return True
+        last = self.last_number.get(cand.scheme)
+        return cand.number is not None and (cand.number == 1 or last is None or cand.number > last)
+
+    def add_heading(self, cand: _Candidate) -> None:
+        rank = SCHEME_RANK[cand.scheme]
+        while self.stack and self.stack[-1][0] >= rank:
+            self.stack.pop()
+        for scheme, r in SCHEME_RANK.items():
+            if r > rank:
+                self.last_number.pop(scheme, None)
+        if cand.number is not None:
+            self.last_number[cand.scheme] = cand.number
+        division = Division(
+            order=len(self.divisions) + 1,
+            level=rank,  # provisional: replaced by the dense rank among the schemes used
+            label=cand.label,
+            title=cand.title,
+            line=cand.block.line,
+            span=cand.span,
+            scheme=cand.scheme,
+            parent=self.innermost(),
+        )
+        self.divisions.append(division)
+        self.stack.append((rank, division))
+
+    def open_box(
+        self, label: str | None, title: str, block: Block, first_content: Block | None = None
+    ) -> None:
+        box = Box(
+            order=len(self.boxes) + 1,
+            label=label,
+            title=title,
+            line=block.line,
+            span=block.span,
+            division=self.innermost(),
+            last_line=block.line,
+        )
+        self.boxes.append(box)
+        self.open = _OpenBox(box)
+        if first_content is not None:
+            self.add_to_box(first_content)
+
+    def add_to_box(self, block: Block) -> None:
+        assert self.open is not None
+        if self.open.style is None:
+            self.open.style = _style_of(block.text)
+        self.open.box.blocks.append(block)
+        self.open.box.last_line = block.line
+
+    def close_box(self) -> None:
+        if self.open is None:
+            return
+        box, style = self.open.box, self.open.style
+        box.kind = _box_kind(box, style)
+        box.items = parse_items(box, style, projects=box.kind == "projects")
+        if box.kind == "other" and not box.label and box.items:
+            box.kind = "projects"
+        self.open = None
+
+    def feed(self, block: Block) -> None:
+        labelled = box_label(block)
+        if labelled:
+            self.close_box()
+            self.open_box(labelled[0], labelled[1], block)
+            return
+        cand = heading_candidate(block)
+        if self.open is not None:
+            if self.open.style is None:
+                self.add_to_box(block)
+                if self.open.style in ("list", "prose"):
+                    self.close_box()
+                return
+            strong_heading = cand is not None and cand.scheme in ("篇", "章", "节", "named")
+            if not strong_heading and _continues_box(self.open, block):
+                self.add_to_box(block)
+                return
+            self.close_box()
+        if cand is not None and self.accept_heading(cand):
+            self.add_heading(cand)
+            return
+        if _GROUP_NUMBERED.match(block.text):  # a box printed without its label
+            self.open_box(None, "", block, first_content=block)
+
+
+_INDICATOR_TITLE = re.compile(r"指标|完成情况|规划表|目标表")
+
+
+def _is_indicator_table(title: str, first_content: Block | None) -> bool:
+    return bool(_INDICATOR_TITLE.search(title)) or (
+        first_content is not None and _is_table_row(first_content.text)
+    )
+
+
+def _stop_at_strong_heading(blocks: list[Block], start: int, n: int) -> int:
+    """A table never swallows a 篇/章/节 heading or the next box."""
+    for k in range(start, start + n):
+        cand = heading_candidate(blocks[k])
+        if box_label(blocks[k]) or (cand and cand.scheme in ("篇", "章", "节", "named")):
+            return k - start
+    return n
+
+
+def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
+    parser = _Parser()
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        labelled = box_label(blocks[i])
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if labelled and _is_indicator_table(labelled[1], following):
+            parser.close_box()
+            parser.open_box(labelled[0], labelled[1], blocks[i])
+            n = _stop_at_strong_heading(blocks, i + 1, table_extent(blocks, i + 1))
+            box = parser.boxes[-1]
+            box.blocks = blocks[i + 1 : i + 1 + n]
+            box.last_line = box.blocks[-1].line if box.blocks else box.line
+            box.kind = "indicators"
+            box.rows = parse_table(box)
+            parser.open = None
+            i += 1 + n
+            continue
+        parser.feed(blocks[i])
+        i += 1
+    parser.close_box()
+    used = sorted({SCHEME_RANK[d.scheme] for d in parser.divisions if d.scheme != "named"})
+    dense = {rank: i + 1 for i, rank in enumerate(used)}
+    for d in parser.divisions:
+        d.level = 1 if d.scheme == "named" else dense[SCHEME_RANK[d.scheme]]
+    _infer_missing_labels(parser.boxes)
+    return parser.divisions, parser.boxes
