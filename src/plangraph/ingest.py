@@ -290,9 +290,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if _is_heading_like(prev) and len(prev) < 60:
         return False
-    if _is_heading_like(nxt) or nxt[0] in "—-•·（(":
-        return False
-    return True
+    return not (_is_heading_like(nxt) or nxt[0] in "—-•·（(")
 
 
 def make_blocks(source: SourceFile, first: int, last: int, noise_lines: set[int]) -> list[Block]:

@@ -64,10 +64,9 @@ def _clean_title(title: str) -> str:
 def heading_candidate(block: Block) -> _Candidate | None:
     """The block read as a heading (label, title), or None."""
     text = block.text
-    if _is_table_row(text) and not text.split("\t")[0].strip() == text.strip():
-        # a tab-separated row is a table row, even when its first cell looks numbered
-        if len([c for c in text.split("\t") if c.strip()]) > 1:
-            return None
+    # a tab-separated row is a table row, even when its first cell looks numbered
+    if _is_table_row(text) and len([c for c in re.split(r"\t| {3,}", text) if c.strip()]) > 1:
+        return None
     named = NAMED_HEADINGS.match(text)
     if named and len(text) <= 30:
         label = re.sub(r"\s+", "", named.group(1))
