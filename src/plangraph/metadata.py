@@ -156,8 +156,8 @@ def _plan_period(meta: Metadata, title: str, head: str) -> None:
     if p and int(p.group(2)) - int(p.group(1)) == 4:
         meta.period_start, meta.period_end = int(p.group(1)), int(p.group(2))
     elif meta.plan_number:
-        # the Nth five-year plan covers 1953 + 5 (N - 1) .. + 4 (十三五: 2016-2020)
-        meta.period_start = 1953 + 5 * (meta.plan_number - 1)
+        # from the 3rd plan (1966-1970) on, the Nth covers 1966 + 5 (N - 3) .. + 4 (十三五: 2016-2020)
+        meta.period_start = 1966 + 5 * (meta.plan_number - 3)
         meta.period_end = meta.period_start + 4
     v = _VISION.search(title) or _VISION.search(head)
     if v:

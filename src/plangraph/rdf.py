@@ -1,0 +1,307 @@
+"""Extraction -> triples of the public vocabulary, one named graph per document.
+
+Every extracted node gets a ``pg:mention`` to a ``pg:Mention`` (document, line, start, end, quote).
+Every extracted relation (supports, hosts, located in, promotes, park within) is kept as a plain
+triple and also reified (``rdf:Statement`` with ``prov:wasDerivedFrom`` the mention it was read
+from), so simple queries stay simple and every relation can still show its sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Graph, Literal, URIRef
+
+from . import vocab
+from .model import Box, Division, Evidence, IndicatorCell, IndicatorRow, ParsedDocument, Park, Project, Span
+from .vocab import DCTERMS, PG, PROV, RDF, RDFS, SKOS, XSD
+
+DOC_CLASSES = {
+    "five-year-plan": PG.FiveYearPlan,
+    "government-work-report": PG.WorkReport,
+}
+DOC_SLUGS = {"five-year-plan": "plan", "government-work-report": "report"}
+_NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?$")
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def integer(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def gyear(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def issued_literal(date: str) -> Literal:
+    return Literal(date, datatype=XSD.date if len(date) == 10 else XSD.gYearMonth)
+
+
+def numeric_value(text: str) -> Literal | None:
+    """``pg:value`` only for cells that are a plain number ("2100", "7.5", "-3")."""
+    t = text.strip().replace("−", "-").rstrip("%").strip()
+    if not _NUMBER.match(t):
+        return None
+    try:
+        return Literal(Decimal(t), datatype=XSD.decimal)
+    except InvalidOperation:
+        return None
+
+
+def document_iri(doc: ParsedDocument) -> URIRef:
+    meta = doc.metadata
+    region = meta.region_code or vocab.name_key(meta.region_name or doc.source.name)
+    slug = DOC_SLUGS.get(meta.doc_type, "doc")
+    if meta.doc_type == "five-year-plan" and meta.period_start and meta.period_end:
+        period = f"{meta.period_start}-{meta.period_end}"
+    elif meta.doc_type == "government-work-report" and meta.report_year:
+        period = str(meta.report_year + 1)  # the year it was delivered, as in its title
+    else:
+        period = vocab.name_key(meta.title)
+    return vocab.document_iri(region, slug, period)
+
+
+class DocumentGraph:
+    """Builds the named graph of one document."""
+
+    def __init__(self, doc: ParsedDocument):
+        self.doc = doc
+        self.iri = document_iri(doc)
+        self.graph = Graph(identifier=vocab.document_graph(self.iri))
+        self.region_code = doc.metadata.region_code or "000000"
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def mention(self, span: Span, line: int | None = None) -> URIRef:
+        """A pg:Mention for a span (its quote is the source text between its offsets)."""
+        start, end = span.start, span.end
+        m = vocab.mention_iri(self.iri, start, end)
+        if (m, RDF.type, PG.Mention) not in self.graph:
+            self.add(m, RDF.type, PG.Mention)
+            self.add(m, PG.document, self.iri)
+            self.add(m, PG.line, integer(line or self.doc.source.line_of(start)))
+            self.add(m, PG.start, integer(start))
+            self.add(m, PG.end, integer(end))
+            self.add(m, PG.quote, Literal(self.doc.source.quote(start, end)))
+        return m
+
+    def mentioned(self, node: URIRef, span: Span | None, line: int | None = None) -> URIRef | None:
+        if not span:
+            return None
+        m = self.mention(span, line)
+        self.add(node, PG.mention, m)
+        return m
+
+    def relation(self, s: URIRef, p: URIRef, o: URIRef, evidence: Evidence | None) -> None:
+        """The plain triple, and its reification pointing at the mention it was read from."""
+        self.add(s, p, o)
+        if evidence is None or not evidence.span:
+            return
+        m = self.mention(evidence.span, evidence.line)
+        key = hashlib.sha1(f"{s} {p} {o} {m}".encode()).hexdigest()[:16]
+        st = URIRef(f"{self.iri}/stmt/{key}")
+        self.add(st, RDF.type, RDF.Statement)
+        self.add(st, RDF.subject, s)
+        self.add(st, RDF.predicate, p)
+        self.add(st, RDF.object, o)
+        self.add(st, PROV.wasDerivedFrom, m)
+
+    # --- the parts -----------------------------------------------------------------------------
+
+    def build(self) -> Graph:
+        self.add_document()
+        division_iris = self.add_divisions(self.doc.divisions)
+        for box in self.doc.boxes:
+            self.add_box(box, division_iris)
+        self.add_entities(division_iris)
+        return self.graph
+
+    def add_document(self) -> None:
+        d, meta, doc = self.iri, self.doc.metadata, self.doc
+        self.add(d, RDF.type, DOC_CLASSES.get(meta.doc_type, PG.Document))
+        self.add(d, RDF.type, PG.Document)
+        self.add(d, PG.sourceFile, Literal(doc.source.name))
+        self.add(d, DCTERMS.title, zh(meta.title))
+        if meta.region_code:
+            self.add(d, PG.jurisdiction, vocab.region_iri(meta.region_code))
+        if meta.issuer:
+            org = vocab.organisation_iri(meta.issuer)
+            self.add(d, DCTERMS.publisher, org)
+            self.add(org, RDF.type, PG.Organization)
+            self.add(org, RDFS.label, zh(meta.issuer))
+        if meta.issued:
+            self.add(d, DCTERMS.issued, issued_literal(meta.issued))
+        if meta.plan_number:
+            self.add(d, PG.planNumber, integer(meta.plan_number))
+        if meta.period_start:
+            self.add(d, PG.periodStart, gyear(meta.period_start))
+        if meta.period_end:
+            self.add(d, PG.periodEnd, gyear(meta.period_end))
+        if meta.vision_year:
+            self.add(d, PG.visionYear, gyear(meta.vision_year))
+        if meta.report_year:
+            self.add(d, PG.reportYear, gyear(meta.report_year))
+        self.mentioned(d, meta.title_span)
+
+    def add_divisions(self, divisions: list[Division]) -> dict[int, URIRef]:
+        iris = {d.order: vocab.division_iri(self.iri, d.order) for d in divisions}
+        for d in divisions:
+            node = iris[d.order]
+            self.add(node, RDF.type, PG.Division)
+            self.add(node, PG.document, self.iri)
+            self.add(node, DCTERMS.isPartOf, iris[d.parent] if d.parent else self.iri)
+            self.add(node, PG.number, Literal(d.label))
+            self.add(node, DCTERMS.title, zh(d.title))
+            self.add(node, PG.level, integer(d.level))
+            self.add(node, PG.order, integer(d.order))
+            self.add(node, PG.line, integer(d.line))
+            self.add(node, PG.headingScheme, Literal(d.scheme))
+            self.mentioned(node, d.span, d.line)
+        return iris
+
+    def add_box(self, box: Box, division_iris: dict[int, URIRef]) -> None:
+        node = vocab.box_iri(self.iri, box.order)
+        self.add(node, RDF.type, PG.Box)
+        self.add(node, PG.document, self.iri)
+        self.add(
+            node, DCTERMS.isPartOf, division_iris.get(box.division, self.iri) if box.division else self.iri
+        )
+        if box.label:
+            self.add(node, PG.number, Literal(box.label))
+        if box.title:
+            self.add(node, DCTERMS.title, zh(box.title))
+        self.add(node, PG.order, integer(box.order))
+        self.add(node, PG.line, integer(box.line))
+        self.add(node, PG.lastLine, integer(box.last_line or box.line))
+        self.mentioned(node, box.span, box.line)
+        if box.kind != "projects":  # project items become pg:Project entities (add_entities)
+            for k, item in enumerate(box.items, start=1):
+                it = URIRef(f"{node}/item/{k}")
+                self.add(it, RDF.type, PG.BoxItem)
+                self.add(it, RDFS.label, zh(item.name))
+                self.add(it, PG.listedIn, node)
+                if item.number is not None:
+                    self.add(it, PG.itemNumber, integer(item.number))
+                if item.group:
+                    self.add(it, PG.group, zh(item.group))
+                if item.description:
+                    self.add(it, PG.description, zh(item.description))
+                self.mentioned(it, item.span, item.line)
+        for r, row in enumerate(box.rows, start=1):
+            self.add_row(node, box, r, row)
+
+    def add_row(self, box_node: URIRef, box: Box, r: int, row: IndicatorRow) -> None:
+        ind = vocab.indicator_iri(row.name)
+        self.add(ind, RDF.type, PG.Indicator)
+        self.add(ind, RDFS.label, zh(row.name))
+        if row.unit:
+            self.add(ind, PG.unit, Literal(row.unit))
+        if row.category:
+            self.add(ind, PG.category, zh(row.category))
+        if row.parent:
+            parent = vocab.indicator_iri(row.parent)
+            self.add(parent, RDF.type, PG.Indicator)
+            self.add(parent, RDFS.label, zh(row.parent))
+            self.add(ind, PG.parentIndicator, parent)
+        self.mentioned(ind, row.span, row.line)
+        for c, cell in enumerate(row.cells, start=1):
+            self.add_cell(box_node, box, r, c, ind, row, cell)
+
+    def add_cell(
+        self, box_node: URIRef, box: Box, r: int, c: int, ind: URIRef, row: IndicatorRow, cell: IndicatorCell
+    ) -> None:
+        o = vocab.observation_iri(self.iri, box.order, r, c)
+        self.add(o, RDF.type, PG.Observation)
+        self.add(o, PG.document, self.iri)
+        self.add(o, PG.indicator, ind)
+        self.add(o, PG.table, box_node)
+        if cell.year:
+            self.add(o, PG.year, gyear(cell.year))
+        self.add(o, PG.valueText, Literal(cell.text))
+        value = numeric_value(cell.text)
+        if value is not None:
+            self.add(o, PG.value, value)
+        self.add(o, PG.valueKind, PG[cell.value_kind])
+        if row.attribute in ("预期性", "约束性"):
+            self.add(o, PG.attribute, PG.Expected if row.attribute == "预期性" else PG.Binding)
+        if row.growth:
+            self.add(o, PG.growthText, Literal(row.growth))
+        self.add(o, PG.line, integer(cell.line))
+        self.mentioned(o, cell.span, cell.line)
+
+    # --- entities ------------------------------------------------------------------------------
+
+    def add_entities(self, division_iris: dict[int, URIRef]) -> None:
+        ents = self.doc.entities
+        for place in ents.places:
+            self.mentioned(vocab.region_iri(place.region.code), place.span, place.line)
+        for goal in ents.industries:
+            industry = vocab.industry_iri(goal.concept)
+            where = division_iris.get(goal.division, self.iri) if goal.division else self.iri
+            evidence = Evidence(goal.span, goal.line)
+            self.relation(where, PG.promotesIndustry, industry, evidence)
+            self.mentioned(industry, goal.span, goal.line)
+        for park in ents.parks:
+            self.add_park(park)
+        for project in ents.projects:
+            self.add_project(project)
+
+    def park_iri(self, name: str) -> URIRef:
+        return vocab.park_iri(self.region_code, name)
+
+    def add_park(self, park: Park) -> None:
+        node = self.park_iri(park.name)
+        self.add(node, RDF.type, PG.Park)
+        self.add(node, RDFS.label, zh(park.name))
+        for alias in sorted(park.aliases - {park.name}):
+            self.add(node, SKOS.altLabel, zh(alias))
+        if park.kind:
+            self.add(node, PG.parkKind, zh(park.kind))
+        if park.level in ("national", "provincial"):
+            self.add(node, PG.parkLevel, PG.National if park.level == "national" else PG.Provincial)
+        first = park.spans[0] if park.spans else None
+        if park.region_code:
+            self.relation(node, PG.within, vocab.region_iri(park.region_code), first)
+        for ev in park.spans:
+            self.mentioned(node, ev.span, ev.line)
+        for concept, ev in park.industries:
+            self.relation(node, PG.hostsIndustry, vocab.industry_iri(concept), ev)
+
+    def add_project(self, project: Project) -> None:
+        node = vocab.project_iri(self.region_code, project.name)
+        self.add(node, RDF.type, PG.Project)
+        self.add(node, RDFS.label, zh(project.name))
+        if project.box is not None:
+            box_node = vocab.box_iri(self.iri, project.box)
+            first = project.spans[0] if project.spans else None
+            self.relation(node, PG.listedIn, box_node, first)
+            if project.item_number is not None:
+                self.add(node, PG.itemNumber, integer(project.item_number))
+            if project.group:
+                self.add(node, PG.group, zh(project.group))
+        for ev in project.spans:
+            self.mentioned(node, ev.span, ev.line)
+        if project.industry:
+            concept, ev = project.industry
+            self.relation(node, PG.supportsIndustry, vocab.industry_iri(concept), ev)
+        if project.status in ("Planned", "Ongoing", "Completed"):
+            self.add(node, PG.status, PG[project.status])
+        if project.capacity:
+            self.add(node, PG.capacity, zh(project.capacity))
+        if project.location:
+            kind, key, ev = project.location
+            target = self.park_iri(key) if kind == "park" else vocab.region_iri(key)
+            self.relation(node, PG.locatedIn, target, ev)
+
+
+def document_graph(doc: ParsedDocument) -> tuple[URIRef, Graph]:
+    builder = DocumentGraph(doc)
+    return builder.iri, builder.build()

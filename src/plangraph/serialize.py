@@ -1,0 +1,92 @@
+"""Deterministic TriG: the same dataset always gives the same bytes.
+
+Graphs are written in IRI order, each as sorted N-Triples-style statements grouped by subject in
+Turtle syntax, so two builds of the same inputs are byte-identical and diffs between builds are
+readable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import NamespaceManager
+
+from .vocab import DCTERMS, ELI, ID, OWL, PG, PROV, QB, RDF, RDFS, SKOS, XSD
+
+PREFIXES = {
+    "pg": PG,
+    "id": ID,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "prov": PROV,
+    "eli": ELI,
+    "qb": QB,
+}
+
+
+def _namespaces() -> NamespaceManager:
+    nm = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        nm.bind(prefix, ns, override=True)
+    return nm
+
+
+def _term(term: object, nm: NamespaceManager) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            local = text[len(str(ns)) :]
+            if text.startswith(str(ns)) and local and _safe_local(local):
+                return f"{prefix}:{local}"
+        return term.n3()
+    if isinstance(term, Literal | BNode):
+        return term.n3(nm)
+    raise TypeError(f"cannot write {term!r}")
+
+
+def _safe_local(local: str) -> bool:
+    return (
+        all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in local)
+        and not local[0].isdigit()
+        and not local.endswith("-")
+    )
+
+
+def _sort_key(term: object) -> tuple[str, str]:
+    return (type(term).__name__, str(term) if not isinstance(term, Literal) else term.n3())
+
+
+def graph_body(graph: Graph, nm: NamespaceManager) -> list[str]:
+    lines: list[str] = []
+    for s in sorted(set(graph.subjects()), key=_sort_key):
+        pairs = sorted(graph.predicate_objects(s), key=lambda po: (_sort_key(po[0]), _sort_key(po[1])))
+        lines.append(f"    {_term(s, nm)}")
+        for i, (p, o) in enumerate(pairs):
+            end = " ." if i == len(pairs) - 1 else " ;"
+            lines.append(f"        {_term(p, nm)} {_term(o, nm)}{end}")
+    return lines
+
+
+def _has_blank_nodes(graph: Graph) -> bool:
+    return any(isinstance(t, BNode) for triple in graph for t in triple)
+
+
+def write_trig(dataset: Dataset, path: Path) -> None:
+    """Write the named graphs of ``dataset``; blank nodes (in the ontology's OWL lists) get
+    canonical labels (rdflib.compare), so they too are the same in every build."""
+    nm = _namespaces()
+    out = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
+    graphs = [g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier]
+    for graph in sorted(graphs, key=lambda g: str(g.identifier)):
+        out.append("")
+        out.append(f"{graph.identifier.n3()} {{")
+        body = to_canonical_graph(graph) if _has_blank_nodes(graph) else graph
+        out += graph_body(body, nm)
+        out.append("}")
+    Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
