@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, URIRef
 
 from . import vocab
-from .model import Box, Division, Evidence, IndicatorCell, IndicatorRow, ParsedDocument, Park, Project, Span
+from .model import Box, Division, Evidence, IndicatorCell, IndicatorRow, Park, ParsedDocument, Project, Span
 from .vocab import DCTERMS, PG, PROV, RDF, RDFS, SKOS, XSD
 
 DOC_CLASSES = {
