@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .settings import get_settings
+from .vocab import STANDARD_PREFIXES
 
 TRIG_NAME = "plangraph.trig"
 STORE_NAME = "store"
@@ -102,6 +103,8 @@ def open_store(build_dir: Path | None = None, in_memory: bool | None = None) -> 
 
 
 def query(store: ox.Store, sparql: str, **kwargs: object) -> object:
-    """Run a SPARQL query with the union of the named graphs as the default graph."""
+    """Run a SPARQL query with the union of the named graphs as the default graph and the
+    standard prefixes (pg:, dcterms:, skos:, rdfs:, …) predeclared."""
     kwargs.setdefault("use_default_graph_as_union", True)
+    kwargs.setdefault("prefixes", STANDARD_PREFIXES)
     return store.query(sparql, **kwargs)

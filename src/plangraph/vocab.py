@@ -21,6 +21,21 @@ QB = Namespace("http://purl.org/linked-data/cube#")
 
 __all__ = ["DCTERMS", "ELI", "ID", "OWL", "PG", "PROV", "QB", "RDF", "RDFS", "SKOS", "XSD"]
 
+#: Prefixes every query may use without declaring them (the CLI, the endpoint and saved queries).
+STANDARD_PREFIXES = {
+    "pg": str(PG),
+    "id": str(ID),
+    "dcterms": str(DCTERMS),
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "eli": str(ELI),
+    "qb": str(QB),
+}
+
 #: Named graphs of reference data; each document's triples go in ``document_graph(doc)``.
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 REGIONS_GRAPH = ID["graph/regions"]
