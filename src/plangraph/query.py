@@ -15,7 +15,6 @@ from . import store
 from .settings import get_settings
 
 
-
 @dataclass
 class SavedQuery:
     name: str  # file stem, e.g. "projects-by-box"
