@@ -1,0 +1,44 @@
+"""Shared fixtures: the bundled corpus built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plangraph.settings import PROJECT_ROOT, get_settings
+
+#: Everything a build reads or is made by; build/ is reused only when it is newer than all of it.
+_BUILD_INPUTS = ("src/plangraph", "data/corpus", "data/reference", "ontology")
+
+
+def _newest_input() -> float:
+    newest = 0.0
+    for folder in _BUILD_INPUTS:
+        root = PROJECT_ROOT / folder
+        if root.exists():
+            for path in root.rglob("*"):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def _fresh_build(build_dir: Path) -> bool:
+    trig = build_dir / "plangraph.trig"
+    return trig.exists() and (build_dir / "report.json").exists() and trig.stat().st_mtime > _newest_input()
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build directory of the bundled corpus: build/ when it is newer than the code, corpus and
+    reference data it is made from, else a fresh build into a temporary directory."""
+    settings = get_settings()
+    if _fresh_build(settings.build_dir):
+        return settings.build_dir
+    from plangraph.pipeline import build
+
+    out = tmp_path_factory.mktemp("corpus") / "build"
+    report = build([settings.corpus_dir], out, progress=False)
+    if not report.ok:
+        pytest.fail("building the corpus failed:\n" + "\n".join(report.problems))
+    return out
