@@ -281,14 +281,18 @@ def _is_table_row(text: str) -> bool:
     return "\t" in text.strip() or bool(re.search(r"\S {3,}\S", text))
 
 
+_LIST_LIKE = re.compile(r"[；;]|[：:].{5,}")
+
+
 def _continues(prev: str, nxt: str) -> bool:
-    """Whether a page break cut a paragraph between ``prev`` and ``nxt``."""
-    # a short line is usually a heading; one that is a list of items ("1. …；2. 后期管") is not
-    if (len(prev) < 40 and "；" not in prev) or prev[-1] in SENTENCE_END:
+    """Whether a page break cut a paragraph between ``prev`` and ``nxt``.
+
+    A short line or a numbered line is usually a heading, unless it is a list ("1. …；2. 后期管")
+    or a "label：content" line, which a heading never is.
+    """
+    if prev[-1] in SENTENCE_END or _is_table_row(prev) or _is_table_row(nxt):
         return False
-    if _is_table_row(prev) or _is_table_row(nxt):
-        return False
-    if _is_heading_like(prev) and len(prev) < 60:
+    if not _LIST_LIKE.search(prev) and (len(prev) < 40 or (_is_heading_like(prev) and len(prev) < 60)):
         return False
     return not (_is_heading_like(nxt) or nxt[0] in "—-•·（(")
 

@@ -18,7 +18,7 @@ HEADING_LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("章", re.compile(rf"第{NUM}章")),
     ("节", re.compile(rf"第{NUM}节")),
     ("paren_cn", re.compile(rf"[（(]{CN_NUM}[）)]")),
-    ("cn", re.compile(rf"{CN_NUM}[、，,．.](?![0-9])")),
+    ("cn", re.compile(rf"{CN_NUM}(?:、|[，,．.](?![0-9]))")),
     ("paren_arabic", re.compile(r"[（(][0-9０-９]{1,2}[）)]")),
     # "1、", "1." / "1．" but not a decimal ("2.5%"); "2.2035年远景目标" is "2." + a title.
     ("arabic", re.compile(r"[0-9０-９]{1,2}(?:、|[.．](?=[0-9]{4}年|[^0-9]))")),

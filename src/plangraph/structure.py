@@ -36,7 +36,9 @@ _GROUP_NUMBERED = re.compile(
     r"^(?P<group>[^。：:；;，,\d（(]{2,20}?)\s*[：:]\s*(?=[（(]?\d{1,2}\s*[.．、）)])"
 )
 _GROUP_LINE = re.compile(r"^(?P<group>[^。：:；;]{2,25})[：:]$")
-_ITEM_START = re.compile(r"(?:^|(?<=[；;。，,\s]))\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})\s*[.．、](?![0-9]))\s*")
+_ITEM_START = re.compile(
+    r"(?:^|(?<=[；;。，,\s]))\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})\s*(?:、|[.．](?![0-9])))\s*"
+)
 _LEAD_ITEM = re.compile(r"^(?P<name>[^。：:；;，,—]{2,24})。")
 _COLON_ITEM = re.compile(r"^(?P<name>[^。：:；;，,—]{2,30})[：:]\s*\S")
 _LIST_END = re.compile(r"(等|等等)?(重点|重大)?(项目|工程)?[。.]?$")
@@ -59,6 +61,37 @@ class _Candidate:
 def _clean_title(title: str) -> str:
     title = _RESPONSIBLE_NOTE.sub("", title)
     return title.strip(_TITLE_SEPARATORS).strip()
+
+
+#: Section names of work reports, which end a run-in heading even without punctuation.
+_REPORT_SECTION = re.compile(
+    r"^.{0,20}?(?:工作回顾|工作安排|工作部署|主要目标任务|目标任务|主要任务|总体要求|工作建议|自身建设|满意政府)"
+)
+#: Words that open the body of a paragraph: a run-in heading printed without punctuation ends
+#: before them ("（一）以项目建设为中心，增强经济发展新动能坚持把项目建设作为头等大事").
+_BODY_OPENERS = re.compile(
+    r"坚持|围绕|突出|面对|各位代表|我们|全市|全年|今年|去年|过去的|今后五年|本届政府|五年来|一年来|紧紧|牢牢|按照|依托|聚焦"
+)
+
+
+def run_in_title_end(rest: str) -> int | None:
+    """Where the title of a run-in heading ends in ``rest`` (the text after its label)."""
+    section = _REPORT_SECTION.match(rest)
+    if section:
+        return section.end()
+    stop = rest.find("。")
+    comma = re.search(r"[，,]", rest[:20])
+    search_from = comma.end() + 4 if comma else 6
+    limit = stop if stop >= 0 else MAX_RUN_IN_TITLE
+    opener = _BODY_OPENERS.search(rest, search_from, min(limit, MAX_RUN_IN_TITLE))
+    if opener:
+        return opener.start()
+    if 0 <= stop <= MAX_RUN_IN_TITLE:
+        return stop
+    if comma and comma.start() >= 4:
+        # "A，B正文…" with no cue: B is about as long as A (parallel clauses)
+        return min(len(rest), comma.end() + comma.start() + 4)
+    return None
 
 
 def heading_candidate(block: Block) -> _Candidate | None:
@@ -86,11 +119,11 @@ def heading_candidate(block: Block) -> _Candidate | None:
     else:
         if scheme in ("arabic", "paren_arabic"):
             return None  # numbered sentences in prose are list items, not headings
-        stop = rest.find("。")
-        if stop < 0 or stop > MAX_RUN_IN_TITLE:
+        end = run_in_title_end(rest)
+        if end is None:
             return None
-        title = _clean_title(rest[:stop])
-        span = block.span.slice(0, m.end() + stop)
+        title = _clean_title(rest[:end])
+        span = block.span.slice(0, m.end() + end)
     if not title or len(title) > MAX_HEADING_CHARS:
         return None
     label = label.strip(" \t\u3000、，,")
@@ -253,6 +286,24 @@ def _group_label(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _is_name_list(text: str) -> bool:
+    """ "A、B、C。": a list of names rather than a sentence (no commas, short parts)."""
+    parts = [p for p in re.split(r"[、；;]", text.strip().rstrip("。.")) if p.strip()]
+    return len(parts) >= 2 and "，" not in text and "," not in text and max(len(p) for p in parts) <= 60
+
+
+def _expand_category(item: BoxItem, block: Block) -> list[BoxItem]:
+    """ "1、农产品加工项目：A、B、C。" in a project box names a category and its projects."""
+    if not item.description or not _is_name_list(item.description):
+        return [item]
+    start = block.text.find(item.description)
+    if start < 1 or block.text[:start].rstrip()[-1:] not in "：:":
+        return [item]  # only "类别：A、B" names a category; "名称。说明" is one project described
+    sub = Block(block.span.slice(start, start + len(item.description)), block.line)
+    group = f"{item.group}/{item.name}" if item.group else item.name
+    return [BoxItem(n, it.name, it.span, it.line, group) for n, it in enumerate(_list_items(sub, 1), start=1)]
+
+
 def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
     """The entries of a box. In a project box, "类别：A；B；C" lines name a group and its items."""
     items: list[BoxItem] = []
@@ -286,7 +337,8 @@ def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
             continue
         if _ITEM_START.match(text):
             found, expected = _numbered_items(block, group, expected)
-            items.extend(found)
+            for item in found:
+                items.extend(_expand_category(item, block) if projects else [item])
         elif after_group_line:
             items.extend(_clause_items(block, group, 1))
         elif style == "colon" and (m := _COLON_ITEM.match(text)):
