@@ -304,6 +304,8 @@ class Entities:
     industries: list[IndustryGoal] = field(default_factory=list)
     parks: list[Park] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    industry_labels: dict[str, str] = field(default_factory=dict)
+    """A label for every industry concept key the records above use (names candidate concepts)."""
 
 
 @dataclass

@@ -1,0 +1,566 @@
+"""Named development zones, industrial parks, bases, bonded and pilot zones and clusters.
+
+A park is found by the word that ends its name (…经济开发区, …产业园, …产业基地, …综合保税区,
+…自贸区 and its 片区, …集聚区, …示范区 …), read leftwards to the start of the name (a clause
+break or a verb such as 依托/推进/建设). Only names with a proper element are kept: a place name, or
+some word left after removing the generic words and industry names (中南数字产业园 keeps 中南;
+新型建材产业园, 各类园区 and 现代农业示范园区 keep nothing). Variants of one park are merged into one
+record: names that agree once region prefixes, bracketed regions and abbreviations are taken off
+(辽宁（营口）沿海产业基地 = 沿海产业基地), and names that start with the same place and host the
+same industry (佟二堡电商产业园 = 佟二堡电子商务产业园).
+
+Hosted industries come from the park's own name (营口乐器产业园 -> 乐器), from a goal list right
+after it ("X板块重点发展A、B", "X：重点发展A、B", "依托X发展Y"), and from a paragraph led by an
+industry that names X as its 重点发展区域 / 载体.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..model import Evidence, Park
+from ..vocab import normalise_name
+from . import industries as ind
+from .common import sentence_around
+
+if TYPE_CHECKING:
+    from .common import DocumentContext
+
+#: Name endings, longest first, and the kind (pg:parkKind) each gives.
+_ENDINGS: list[tuple[str, str]] = [
+    ("高新技术产业开发区", "高新区"),
+    ("高新技术产业园区", "高新区"),
+    ("经济技术开发区", "开发区"),
+    ("自由贸易试验区", "自贸区"),
+    ("自由贸易区", "自贸区"),
+    ("自贸试验区", "自贸区"),
+    ("综合保税区", "保税区"),
+    ("经济开发区", "开发区"),
+    ("保税港区", "保税区"),
+    ("工业园区", "工业园"),
+    ("产业园区", "产业园"),
+    ("物流园区", "产业园"),
+    ("科技园区", "科技园"),
+    ("产业基地", "产业基地"),
+    ("示范基地", "产业基地"),
+    ("电商基地", "产业基地"),
+    ("商务基地", "产业基地"),
+    ("物流基地", "产业基地"),
+    ("自贸片区", "自贸区"),
+    ("开发区", "开发区"),
+    ("高新区", "高新区"),
+    ("保税区", "保税区"),
+    ("自贸区", "自贸区"),
+    ("集聚区", "集聚区"),
+    ("聚集区", "集聚区"),
+    ("示范区", "示范区"),
+    ("试验区", "试验区"),
+    ("实验区", "试验区"),
+    ("先行区", "示范区"),
+    ("合作区", "合作区"),
+    ("产业园", "产业园"),
+    ("工业园", "工业园"),
+    ("化工园", "工业园"),
+    ("科技园", "科技园"),
+    ("示范园", "产业园"),
+    ("创业园", "产业园"),
+    ("物流园", "产业园"),
+    ("软件园", "产业园"),
+    ("科技城", "科技城"),
+    ("工业区", "工业区"),
+    ("产业区", "工业区"),
+    ("化工区", "工业区"),
+    ("装备区", "工业区"),
+    ("新区", "新区"),
+    ("片区", "片区"),
+    ("小镇", "小镇"),
+]
+_ENDING_RE = re.compile("|".join(re.escape(e) for e, _ in _ENDINGS))
+_KIND = dict(_ENDINGS)
+#: Two-country parks written as 中德园, 中韩园 …
+_BILATERAL = re.compile(r"中[德韩日俄以新法美英欧意奥荷瑞芬丹]园")
+
+#: Characters a park name is made of (CJK, Latin, digits, brackets, quotes, + and ·).
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9０-９（）()“”\"+·\-－]"
+_MAX_NAME = 24
+
+#: Words before a name that are not part of it: verbs, prepositions, conjunctions.
+_BOUNDARY = re.compile(
+    r"依托|推进|推动|建设|加快|打造|发挥|围绕|利用|借助|支持|引导|实施|完善|提升|创建|争创|申报|获批|"
+    r"成为|进入|整合|着力|构建|规划|启动|统筹|强化|落户|入驻|融入|参与|承接|对接|服务|形成|设立|"
+    r"组建|培育|发展|壮大|做强|做大|抓好|办好|开展|推广|巩固|扩大|盘活|深化|加强|确保|力争|全力|"
+    r"积极|大力|重点|全面|主动|继续|进一步|高水平|高标准|高质量|以|在|向|和|与|及|将|把|为|对|"
+    r"从|由|至|到|同|跟|或|即|是|的|了|等|并|使|让|给|于|按|经|其中|包括|联合|合作共建的|共建|"
+    r"晋升为|晋升|升级为|成功|被|新建|谋划|筹建|新设|拓展|加速|全速|集中|依靠|面向|沿着|连接|"
+    r"辐射|带动|聚焦|紧抓|抢抓|突出|优化|提高|提质|健全|做优|构筑|鼓励|吸引|招商|引进|"
+    r"国家级|省级|市级|一批|多个|若干|各类|各个|各|每个|一个|两个|三个|四个|五个|六个|个"
+)
+
+#: Words that carry no proper name: what is left of a name without them is its proper element.
+_GENERIC_WORDS = (
+    "国家级",
+    "省级",
+    "市级",
+    "国家",
+    "全国",
+    "全省",
+    "全市",
+    "省",
+    "市",
+    "县",
+    "区域",
+    "现代化",
+    "现代",
+    "农业",
+    "示范",
+    "科技",
+    "产业",
+    "综合",
+    "特色",
+    "新型",
+    "工业",
+    "高新技术",
+    "高新",
+    "经济",
+    "技术",
+    "服务业",
+    "服务",
+    "生态",
+    "循环",
+    "创新",
+    "创业",
+    "重点",
+    "专业",
+    "文化",
+    "旅游",
+    "物流",
+    "电商",
+    "电子商务",
+    "农产品",
+    "深加工",
+    "精深",
+    "加工",
+    "健康",
+    "养老",
+    "智慧",
+    "智能",
+    "数字",
+    "绿色",
+    "高端",
+    "先进",
+    "制造",
+    "新兴",
+    "优势",
+    "特色",
+    "集聚",
+    "聚集",
+    "开发",
+    "发展",
+    "建设",
+    "试点",
+    "示范性",
+    "一流",
+    "全域",
+    "都市",
+    "城市",
+    "乡村",
+    "农村",
+    "休闲",
+    "观光",
+    "生产",
+    "保障",
+    "配套",
+    "功能",
+    "主导",
+    "传统",
+    "新",
+    "大",
+    "小",
+    "中",
+    "高",
+    "的",
+    "型",
+    "类",
+    "级",
+    "化",
+    "业",
+    "区",
+    "城",
+    "园",
+    "基地",
+    "企业",
+    "总部",
+    "商务",
+    "商贸",
+    "科研",
+    "研发",
+    "孵化",
+    "双创",
+    "众创",
+    "自由贸易",
+    "自贸",
+    "保税",
+    "贸易",
+    "开放",
+    "合作",
+    "对外",
+    "跨境",
+    "临港",
+    "沿海",
+    "滨海",
+    "海洋",
+    "各类",
+    "各",
+    "相关",
+    "本地",
+    "县域",
+    "镇域",
+    "园区",
+    "片区",
+    "板块",
+)
+
+#: Bare zone names that denote the local zone of that kind (营口的综合保税区, 辽阳的高新区).
+_BARE_ZONES = frozenset(
+    {"综合保税区", "高新区", "高新技术产业开发区", "经济技术开发区", "自贸区", "自由贸易试验区", "保税港区"}
+)
+#: Words right before a bare zone name that make it generic (各类开发区, 省级高新区).
+_GENERIC_BEFORE = re.compile(r"(?:各类|各|国家级|省级|市级|全国|全省|一批|多个|若干|个|等|全国性)$")
+
+
+@dataclass
+class ParkMention:
+    name: str
+    kind: str
+    start: int  # offsets into the text searched
+    end: int
+
+
+def _lookup_words() -> list[str]:
+    words = set(_GENERIC_WORDS)
+    for concept in ind.scheme().values():
+        for label in (concept.label, *concept.alt_labels):
+            if len(label) >= 2:
+                words.add(label)
+    return sorted(words, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> tuple[str, ...]:
+    return tuple(_lookup_words())
+
+
+def proper_element(core: str, place_spans: list[tuple[int, int]] = ()) -> str:
+    """What is left of ``core`` (a name without its ending) after generic words and industry
+    names are taken out; place names count as proper and are kept."""
+    keep = [False] * len(core)
+    for s, e in place_spans:
+        for i in range(max(s, 0), min(e, len(core))):
+            keep[i] = True
+    chars = list(core)
+    for word in _generic_words():
+        start = 0
+        text = "".join(chars)
+        while True:
+            i = text.find(word, start)
+            if i < 0:
+                break
+            if not any(keep[i : i + len(word)]):
+                for j in range(i, i + len(word)):
+                    chars[j] = "\0"
+            start = i + len(word)
+    left = "".join(c for c in chars if c != "\0")
+    return re.sub(r"[（）()“”\"·\-－]", "", left)
+
+
+def find_park_mentions(text: str) -> Iterator[ParkMention]:
+    """Candidate park names in ``text`` (not yet checked for a proper element)."""
+    found: list[ParkMention] = []
+    for m in _ENDING_RE.finditer(text):
+        ending = m.group(0)
+        start = _name_start(text, m.start())
+        name = text[start : m.end()]
+        found.append(ParkMention(name, _KIND[ending], start, m.end()))
+    for m in _BILATERAL.finditer(text):
+        found.append(ParkMention(m.group(0), "产业园", m.start(), m.end()))
+    # Keep the longest of mentions that overlap (产业基地冶金化工重装备区 holds 产业基地).
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[ParkMention] = []
+    for p in sorted(found, key=lambda p: -(p.end - p.start)):
+        if not any(k.start <= p.start and p.end <= k.end for k in kept):
+            kept.append(p)
+    yield from sorted(kept, key=lambda p: p.start)
+
+
+def _name_start(text: str, end: int) -> int:
+    """Where the name that ends at ``end`` begins: the nearest clause break or boundary word."""
+    i = end
+    while i > 0 and end - i < _MAX_NAME and re.match(_NAME_CHARS, text[i - 1]):
+        i -= 1
+    # Drop an unbalanced closing bracket or quote at the left edge.
+    window = text[i:end]
+    start = i
+    last_boundary = None
+    for m in _BOUNDARY.finditer(window):
+        if m.end() < len(window):
+            last_boundary = m
+    if last_boundary is not None:
+        start = i + last_boundary.end()
+    while start < end and text[start] in '）)”"-－·':
+        start += 1
+    return start
+
+
+def _clean(name: str) -> str:
+    name = normalise_name(name)
+    if name.count("“") != name.count("”"):
+        name = name.replace("“", "").replace("”", "")
+    if name.count("（") != name.count("）"):
+        name = name.replace("（", "").replace("）", "")
+    return name
+
+
+_PAREN = re.compile(r"[（(][^（）()]{1,8}[）)]")
+_ABBREVIATIONS = (("电子商务", "电商"), ("产业园区", "产业园"), ("工业园区", "工业园"), ("园区", "园"))
+
+
+def _place_prefix_len(name: str, place_spans: list[tuple[int, int]]) -> int:
+    """Length of the leading run of place names (辽宁, 营口市 …)."""
+    pos = 0
+    for s, e in sorted(place_spans):
+        if s == pos:
+            pos = e
+    return pos
+
+
+def identity_key(name: str, place_spans: list[tuple[int, int]]) -> str:
+    """The form two variants of one park share: no bracketed region, no leading place names,
+    abbreviations unified (辽宁（营口）沿海产业基地 -> 沿海产业基地)."""
+    text = _PAREN.sub("", name)
+    spans = _spans_after_removal(name, text, place_spans)
+    cut = _place_prefix_len(text, spans)
+    core = text[cut:] if len(text) - cut >= 4 else text
+    for full, short in _ABBREVIATIONS:
+        core = core.replace(full, short)
+    return core
+
+
+def _spans_after_removal(original: str, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if original == text:
+        return list(spans)
+    # Recompute place spans on the text without brackets by matching the same names.
+    out = []
+    for s, e in spans:
+        word = original[s:e]
+        i = text.find(word)
+        if i >= 0:
+            out.append((i, i + len(word)))
+    return out
+
+
+@dataclass
+class _ParkDraft:
+    names: list[str] = field(default_factory=list)
+    kind: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    level: str | None = None
+    region_code: str | None = None
+    industries: list[tuple[str, Evidence]] = field(default_factory=list)
+    head: str = ""  # leading place/proper characters, for merging variants
+    name_industry: str | None = None
+
+
+def _level(name: str, sentence: str) -> str | None:
+    if "国家" in name:
+        return "national"
+    if name.startswith("省") or "省级" in name:
+        return "provincial"
+    m = re.search(
+        re.escape(name) + r"(?:成功|正式)?(?:晋升为|晋升|获批|被批准为|升级为|成为)(国家级|省级)", sentence
+    )
+    if m:
+        return "national" if m.group(1) == "国家级" else "provincial"
+    return None
+
+
+def _industry_in_name(core: str) -> str | None:
+    """The longest scheme label inside a park's name (营口乐器产业园 -> 乐器)."""
+    best: str | None = None
+    for word in _generic_words():
+        if word in core and ind.resolve_industry(word) and (best is None or len(word) > len(best)):
+            best = word
+    return best
+
+
+class _Places:
+    """Place names inside park names, through the places extractor's matcher."""
+
+    def __init__(self, context: list[str]):
+        self.context = context
+        try:
+            from .places import find_places
+            from .regions import Gazetteer
+
+            self._find = find_places
+            self._gazetteer = Gazetteer.load()
+        except Exception:  # no gazetteer: parks are still found, without places
+            self._find = None
+
+    def spans(self, name: str) -> list[tuple[int, int, str]]:
+        if self._find is None:
+            return []
+        return [(s, e, region.code) for s, e, region in self._find(name, self.context, self._gazetteer)]
+
+
+def _context_codes(ctx: DocumentContext) -> list[str]:
+    code = ctx.region_code
+    if not code:
+        return []
+    try:
+        from .regions import Gazetteer
+
+        return Gazetteer.load().context_for(code)
+    except Exception:
+        return [code]
+
+
+def accept(name: str, places: list[tuple[int, int, str]], before: str, after: str) -> bool:
+    """Whether a candidate name denotes one particular park."""
+    ending = _ENDING_RE.search(name)
+    if len(name) < 3 or (ending is None and not _BILATERAL.fullmatch(name)):
+        return False
+    core = name[: ending.start()] if ending and ending.end() == len(name) else name
+    if name in _BARE_ZONES:
+        return not _GENERIC_BEFORE.search(before)
+    if not core:
+        # A bare ending as the label of a list entry ("开发区：发展…") names the local zone.
+        return after.startswith(("：", ":")) and not _GENERIC_BEFORE.search(before)
+    if re.search(r"[0-9０-９]+个|[一二两三四五六七八九十]个|各类|一批|若干|每个|这些|相关", name):
+        return False
+    proper = proper_element(core, [(s, e) for s, e, _ in places])
+    return len(proper) >= 2 or bool(re.search(r"[A-Za-z0-9]", proper))
+
+
+def extract_parks(ctx: DocumentContext) -> list[Park]:
+    places = _Places(_context_codes(ctx))
+    drafts: list[_ParkDraft] = []
+    by_key: dict[str, _ParkDraft] = {}
+    for bc in ctx.blocks:
+        text = bc.block.text
+        for mention in find_park_mentions(text):
+            name = _clean(mention.name)
+            if not name:
+                continue
+            spans = places.spans(name)
+            before = text[max(0, mention.start - 4) : mention.start]
+            after = text[mention.end : mention.end + 2]
+            if not accept(name, spans, before, after):
+                continue
+            span = bc.block.span.slice(mention.start, mention.end)
+            evidence = Evidence(span, bc.block.line)
+            sentence = sentence_around(bc.block.span, mention.start, mention.end)
+            key = identity_key(name, [(s, e) for s, e, _ in spans])
+            draft = by_key.get(key) or _merge_target(drafts, name, spans)
+            if draft is None:
+                draft = _ParkDraft(kind=mention.kind)
+                drafts.append(draft)
+                draft.head = _head(name, spans)
+                draft.name_industry = _name_industry_key(name)
+            by_key[key] = draft
+            if name not in draft.names:
+                draft.names.append(name)
+            draft.evidence.append(evidence)
+            draft.level = draft.level or _level(name, sentence.text)
+            if draft.region_code is None:
+                draft.region_code = _within(spans, ctx.region_code)
+            _hosted(draft, name, text, mention, bc, sentence, ctx)
+    return [_finish(d) for d in drafts]
+
+
+def _head(name: str, spans: list[tuple[int, int, str]]) -> str:
+    """The leading place name of a park name (佟二堡电商产业园 -> 佟二堡), or ''."""
+    for s, e, _ in sorted(spans):
+        if s == 0:
+            return name[:e]
+    return ""
+
+
+def _name_industry_key(name: str) -> str | None:
+    word = _industry_in_name(name)
+    return ind.resolve_industry(word) if word else None
+
+
+def _merge_target(
+    drafts: list[_ParkDraft], name: str, spans: list[tuple[int, int, str]]
+) -> _ParkDraft | None:
+    """An earlier park this name is a variant of: same leading place and same named industry."""
+    head = _head(name, spans)
+    industry = _name_industry_key(name)
+    if not head or not industry:
+        return None
+    for draft in drafts:
+        if draft.head == head and draft.name_industry == industry:
+            return draft
+    return None
+
+
+def _within(spans: list[tuple[int, int, str]], jurisdiction: str | None) -> str | None:
+    """The most specific region named in the park's name."""
+    if not spans:
+        return None
+    return sorted(spans, key=lambda s: (-(len(s[2].rstrip("0"))), s[0]))[0][2]
+
+
+#: After a park name: a goal list it hosts ("X板块重点发展A、B", "X：重点发展A").
+_HOSTS_AFTER = re.compile(
+    r"^(?:板块|片区|园区)?[：:，,]?(?:要|将|应|主要|重点|着力|大力|积极|优先)?(?:发展|布局|打造|建设|培育)"
+)
+#: The park is where the paragraph's industry goes: "以X为重点发展区域", "以X为载体", "依托X".
+_HOSTS_ROLE = re.compile(r"为(?:重点)?(?:发展)?(?:区域|载体|依托|核心区|主阵地|承载区|集聚区)")
+
+
+def _hosted(draft: _ParkDraft, name, text, mention, bc, sentence, ctx) -> None:
+    evidence_sentence = Evidence(sentence, bc.block.line)
+    word = _industry_in_name(name)
+    if word:
+        _add_industry(
+            draft,
+            ind.concept_for(word),
+            word,
+            Evidence(bc.block.span.slice(mention.start, mention.end), bc.block.line),
+            ctx,
+        )
+    rest = text[mention.end :]
+    if _HOSTS_AFTER.match(rest):
+        end = min([i for i in (rest.find(c) for c in "。；;") if i >= 0] or [len(rest)])
+        for m in ind.find_goal_industries(rest[:end]):
+            ev_span = sentence_around(bc.block.span, mention.start, mention.end + m.end)
+            _add_industry(draft, ind.concept_for(m.name), m.name, Evidence(ev_span, bc.block.line), ctx)
+    if _HOSTS_ROLE.search(sentence.text) or text[max(0, mention.start - 2) : mention.start] == "依托":
+        lead = next(iter(ind._lead_mentions(text)), None)
+        if lead is not None:
+            _add_industry(draft, ind.concept_for(lead.name), lead.name, evidence_sentence, ctx)
+
+
+def _add_industry(draft: _ParkDraft, concept: str, label: str, evidence: Evidence, ctx) -> None:
+    if any(c == concept for c, _ in draft.industries):
+        return
+    draft.industries.append((concept, evidence))
+    ctx.industry_labels.setdefault(concept, ind.display_name(label))
+
+
+def _finish(draft: _ParkDraft) -> Park:
+    name = max(draft.names, key=lambda n: (len(n), -draft.names.index(n)))
+    return Park(
+        name=name,
+        kind=draft.kind,
+        spans=draft.evidence,
+        aliases=set(draft.names) - {name},
+        level=draft.level,
+        region_code=draft.region_code,
+        industries=draft.industries,
+    )

@@ -1,0 +1,559 @@
+"""Projects: the numbered items of project boxes, and named projects and facilities in prose.
+
+Box items become projects listed in their box, with their number and group, supporting the
+industry the group label or the box title names. In prose, a project is a concrete named thing
+one could build or complete: a name ending like a work or a facility (…工程, …项目, …码头,
+…泊位, …机场, …高速公路, …污水处理厂, …医院 …) in a clause about building it, or an item of a
+list closed by 等项目 / 等工程 / 等…设施 (望海珍珠湾、北海浴场及海蚀地貌景观区等项目). Generic
+phrases (城市垃圾处理厂, 医疗废弃物集中处置设施项目) are left out: a name must keep a proper element
+once generic words are taken out. Status comes from the verbs of its clause (建成/竣工/通车 ->
+completed; 续建/加快建设/推进 -> ongoing; 开工/谋划/建设 -> planned).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..model import Box, Evidence, Park, Project
+from ..vocab import normalise_name
+from . import industries as ind
+from .common import sentence_around
+
+if TYPE_CHECKING:
+    from .common import BlockContext, DocumentContext
+
+#: Box titles that announce projects.
+_PROJECT_TITLE = re.compile(r"项目|工程|设施|重点|建设")
+
+
+def is_project_box(box: Box) -> bool:
+    """A box whose items are projects (the structure stage may leave a titled list as "other")."""
+    if box.kind == "projects":
+        return True
+    if box.kind == "indicators" or not box.items:
+        return False
+    if re.search(r"指标|名录|目录|清单|布局|方向|格局|行动计划|企业", box.title or ""):
+        return False
+    return bool(_PROJECT_TITLE.search(box.title or ""))
+
+
+# --- box items -------------------------------------------------------------------------------
+
+
+def box_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
+    projects: list[Project] = []
+    for box in ctx.doc.boxes:
+        if not is_project_box(box):
+            continue
+        if box.kind == "other":
+            box.kind = "projects"
+        title_industry = ind.industry_from_title(box.title or "")
+        for item in box.items:
+            name = normalise_name(item.name)
+            if not name:
+                continue
+            evidence = Evidence(item.span, item.line)
+            group_industry = ind.industry_from_title(item.group) if item.group else None
+            industry_name = group_industry or title_industry
+            industry = None
+            if industry_name:
+                concept = ind.concept_for(industry_name)
+                ctx.industry_labels.setdefault(concept, ind.display_name(industry_name))
+                industry = (concept, evidence)
+            projects.append(
+                Project(
+                    name=name,
+                    spans=[evidence],
+                    box=box.order,
+                    item_number=item.number,
+                    group=item.group,
+                    industry=industry,
+                    status=_status(item.description or item.span.text, default=None),
+                    location=_location(name, parks, ctx, evidence),
+                    capacity=capacity_of(name),
+                )
+            )
+    return projects
+
+
+# --- prose -----------------------------------------------------------------------------------
+
+#: Endings of project and facility names, longest first.
+_ENDINGS = sorted(
+    [
+        "工程",
+        "项目",
+        "码头",
+        "泊位",
+        "机场",
+        "高铁",
+        "铁路",
+        "城际铁路",
+        "高速公路",
+        "公路",
+        "大桥",
+        "隧道",
+        "大通道",
+        "通道",
+        "大道",
+        "环路",
+        "快速路",
+        "客运站",
+        "客运南站",
+        "客运北站",
+        "火车站",
+        "枢纽",
+        "热电厂",
+        "电厂",
+        "电站",
+        "污水处理厂",
+        "水厂",
+        "医院",
+        "大厦",
+        "商城",
+        "工作站",
+        "公园",
+        "湿地公园",
+        "博物馆",
+        "展览馆",
+        "图书馆",
+        "体育馆",
+        "美术馆",
+        "科技馆",
+        "文化馆",
+        "浴场",
+        "景观区",
+        "度假区",
+        "新工厂",
+        "生产线",
+        "创新中心",
+        "研发中心",
+        "检测中心",
+        "总部中心",
+        "孵化基地",
+        "示范基地",
+        "生产基地",
+        "服务平台",
+        "支撑平台",
+        "渠首园",
+        "颐养园",
+        "水库",
+        "输水工程",
+        "港区",
+    ],
+    key=len,
+    reverse=True,
+)
+_ENDING_RE = re.compile("|".join(re.escape(e) for e in _ENDINGS))
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９#＃\-—－.．·“”\"（）() ]")
+_MAX_NAME = 30
+
+#: Words before a name that are not part of it.
+_BOUNDARY = re.compile(
+    r"重点推进|加快推进|全面推进|积极推进|推进|推动|加快建设|重点建设|加快|建设|建成|实施|启动|开工|"
+    r"谋划|完成|保证|确保|争取|力争|抓好|围绕|依托|利用|支持|鼓励|引导|打造|发挥|新建|改建|扩建|续建|"
+    r"筹建|开展|推广|加强|完善|提升|开通|规划|引进|落户|紧跟|瞄准|对接|包括|其中|以及|以|在|和|与|"
+    r"及|将|把|为|对|从|向|等|的|了|并|即|是|有|年|全力|积极|大力|着力|全面|主动|继续|进一步|做好|"
+    r"一批|多个|若干|各类|各"
+)
+
+#: Words that carry no proper name in a project name.
+_GENERIC = (
+    "城市",
+    "城区",
+    "市区",
+    "农村",
+    "乡村",
+    "城乡",
+    "污水",
+    "处理",
+    "垃圾",
+    "生活",
+    "医疗",
+    "废弃物",
+    "集中",
+    "处置",
+    "设施",
+    "基础设施",
+    "公共",
+    "服务",
+    "平台",
+    "电子",
+    "交易",
+    "重点",
+    "重大",
+    "改造",
+    "提升",
+    "建设",
+    "新建",
+    "改建",
+    "扩建",
+    "续建",
+    "升级",
+    "一期",
+    "二期",
+    "三期",
+    "配套",
+    "综合",
+    "示范",
+    "国道",
+    "省道",
+    "农村公路",
+    "道路",
+    "管网",
+    "供热",
+    "供水",
+    "燃气",
+    "智慧",
+    "数字",
+    "信息化",
+    "网络",
+    "宽带",
+    "工程",
+    "项目",
+    "体系",
+    "能力",
+    "标准化",
+    "规范化",
+    "产业化",
+    "专项",
+    "行动",
+    "计划",
+    "各类",
+    "一批",
+    "相关",
+    "有关",
+    "市县级",
+    "县级",
+    "市级",
+    "省级",
+    "国家级",
+    "客运站场",
+    "站场",
+    "民生",
+    "保障",
+    "保障性",
+    "安居",
+    "棚户区",
+    "老旧小区",
+    "小区",
+    "住房",
+    "公益",
+    "文化",
+    "体育",
+    "教育",
+    "卫生",
+    "健康",
+    "养老",
+    "旅游",
+    "生态",
+    "环境",
+    "治理",
+    "保护",
+    "修复",
+    "节能",
+    "环保",
+    "减排",
+    "脱硫",
+    "脱硝",
+    "除尘",
+    "水利",
+    "防洪",
+    "农田",
+    "高标准",
+    "标准",
+    "安全",
+    "应急",
+    "监测",
+    "中心",
+    "基地",
+    "平台",
+    "园区",
+    "产业",
+    "企业",
+    "科技",
+    "创新",
+    "研发",
+    "技术",
+    "电商",
+    "物流",
+    "现代",
+    "新型",
+    "特色",
+    "绿色",
+    "高端",
+    "智能",
+    "智造",
+    "新",
+    "大",
+    "小",
+    "型",
+    "类",
+    "级",
+    "的",
+    "化",
+    "性",
+    "和",
+    "及",
+    "与",
+    "等",
+    "各",
+    "个",
+    "全市",
+    "全县",
+    "全区",
+    "本地",
+    "地区",
+    "区域",
+)
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> tuple[str, ...]:
+    words = set(_GENERIC)
+    for concept in ind.scheme().values():
+        for label in (concept.label, *concept.alt_labels):
+            if len(label) >= 2:
+                words.add(label)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
+    """Whether a project name names one particular thing (a place, an owner, a number …)."""
+    core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
+    if re.search(r"[0-9０-９]", core):
+        return True
+    left = _strip_generic(core, places)
+    return len(left) >= 2 or bool(re.search(r"[A-Za-z]", left))
+
+
+def _strip_generic(text: str, places: list[tuple[int, int]]) -> str:
+    if places:
+        return "xx"  # a place name inside the name is a proper element
+    chars = list(text)
+    joined = text
+    for word in _generic_words():
+        start = 0
+        while (i := joined.find(word, start)) >= 0:
+            for j in range(i, i + len(word)):
+                chars[j] = "\0"
+            start = i + len(word)
+    return re.sub(r"[\0\s（）()“”\"#＃\-—－.．·]", "", "".join(chars))
+
+
+_COMPLETED = re.compile(
+    r"建成|竣工|通车|投入使用|交付使用|投产|投入运营|开航|开通|落成|完工|运营|试运行|建设完成"
+)
+_ONGOING = re.compile(r"续建|加快建设|加快推进|推进|在建|按期完工|开工建设|实施|进展")
+_PLANNED = re.compile(r"开工|谋划|建设|新建|启动|规划|筹建|打造|争取|改造|实施")
+
+
+def _status(clause: str, default: str | None = "Planned") -> str | None:
+    if re.search(r"按期完工|确保.{0,6}完工|力争.{0,6}(建成|完工)", clause):
+        return "Ongoing"
+    if _COMPLETED.search(clause) and not re.search(
+        r"(?:加快|推进|力争|确保|争取|到20\d\d年).{0,8}(?:建成|竣工|通车)", clause
+    ):
+        return "Completed"
+    if _ONGOING.search(clause):
+        return "Ongoing"
+    if _PLANNED.search(clause):
+        return "Planned"
+    return default
+
+
+_CAPACITY = re.compile(
+    r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:万|千|百|亿)?\s*(?:吨级|吨/年|吨|t/a|千瓦|兆瓦|千伏|kV|KV|标箱|平方米|立方米|"
+    r"亩|台份|台|套|件|辆|个|万人|床|公里|米)"
+)
+
+
+def capacity_of(name: str) -> str | None:
+    m = _CAPACITY.search(name)
+    return m.group(0) if m else None
+
+
+@dataclass
+class _Found:
+    name: str
+    start: int
+    end: int
+
+
+def _name_start(text: str, end: int, floor: int) -> int:
+    i = end
+    while i > floor and end - i < _MAX_NAME and _NAME_CHARS.match(text[i - 1]):
+        i -= 1
+    window = text[i:end]
+    start = i
+    last = None
+    for m in _BOUNDARY.finditer(window):
+        if m.end() < len(window) - 1:
+            last = m
+    if last is not None:
+        start = i + last.end()
+    while start < end and text[start] in ' ）)”"、':
+        start += 1
+    return start
+
+
+#: A list closed by "等…项目/工程/设施/平台": its items are projects.
+_LIST_CLOSER = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:项目|工程|设施|平台|泊位)")
+_LIST_TRIGGER = re.compile(
+    r"(?:重点推进|加快推进|全面推进|推进|推动|重点建设|加快建设|建设|实施|启动|开工|谋划|完成|保证|确保|"
+    r"抓好|围绕|包括|加快)"
+)
+_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?]")
+
+
+def _list_items(text: str) -> list[_Found]:
+    found: list[_Found] = []
+    for closer in _LIST_CLOSER.finditer(text):
+        clause_start = 0
+        for m in _CLAUSE_BREAK.finditer(text, 0, closer.start()):
+            clause_start = m.end()
+        segment_start = clause_start
+        for m in _LIST_TRIGGER.finditer(text, clause_start, closer.start()):
+            segment_start = m.end()
+        segment = text[segment_start : closer.start()]
+        pos = segment_start
+        for piece in re.split(r"(、|及|和|以及)", segment):
+            if piece in ("、", "及", "和", "以及"):
+                pos += len(piece)
+                continue
+            stripped = piece.strip()
+            if stripped:
+                offset = pos + piece.find(stripped)
+                found.append(_Found(stripped, offset, offset + len(stripped)))
+            pos += len(piece)
+    return found
+
+
+def _suffix_names(text: str) -> list[_Found]:
+    found: list[_Found] = []
+    for m in _ENDING_RE.finditer(text):
+        # "工程项目" ends at 项目: skip an ending immediately followed by another ending.
+        if _ENDING_RE.match(text, m.end()):
+            continue
+        clause_start = 0
+        for b in _CLAUSE_BREAK.finditer(text, 0, m.start()):
+            clause_start = b.end()
+        start = _name_start(text, m.end(), clause_start)
+        if m.end() - start > len(m.group(0)):
+            found.append(_Found(text[start : m.end()], start, m.end()))
+    return found
+
+
+_BUILD_CONTEXT = re.compile(
+    r"建设|建成|推进|实施|开工|竣工|通车|投入使用|交付使用|投产|运营|开航|开通|谋划|启动|续建|完工|"
+    r"新建|改建|扩建|改造|落户|引进|打造|筹建|规划|争取|加快"
+)
+_NOT_A_PROJECT = re.compile(
+    r"^(?:重点|重大|一批|各类|相关|有关|示范|试点|民生|基础设施|配套|建设|新建|续建|改造|专项|工程|项目|"
+    r"城市|农村|乡村)|(?:体系|机制|制度|行动|计划|战略|政策|规划|能力|水平|模式)|"
+    r"^[^\u4e00-\u9fff]*$"
+)
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(" “”\"'（）()、")
+    if name.count("“") != name.count("”"):
+        name = name.replace("“", "").replace("”", "")
+    return re.sub(r"^(?:了|是|把|将|对|在)", "", name)
+
+
+def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
+    from .places import find_places
+    from .regions import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
+    projects: dict[str, Project] = {}
+    order: list[str] = []
+    for bc in ctx.blocks:
+        if bc.box is not None:
+            continue  # box contents are box items, not prose
+        text = bc.block.text
+        candidates = _list_items(text) + _suffix_names(text)
+        for found in sorted(candidates, key=lambda f: (f.start, -f.end)):
+            name = _clean_name(found.name)
+            if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
+                continue
+            places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
+            if not has_proper_name(name, places):
+                continue
+            sentence = sentence_around(bc.block.span, found.start, found.end)
+            if not _BUILD_CONTEXT.search(sentence.text) and not _LIST_CLOSER.search(sentence.text):
+                continue
+            key = normalise_name(name)
+            start = bc.block.text.find(name, found.start)
+            if start < 0:
+                continue
+            span = bc.block.span.slice(start, start + len(name))
+            evidence = Evidence(span, bc.block.line)
+            if key in projects:
+                projects[key].spans.append(evidence)
+                continue
+            if any(key in other and len(key) < len(other) for other in order):
+                continue  # a piece of a longer name already taken
+            clause = _clause_of(text, found.start, found.end)
+            project = Project(
+                name=name,
+                spans=[evidence],
+                status=_status(clause),
+                capacity=capacity_of(name),
+                industry=_industry(bc, sentence, ctx),
+                location=_location(name, parks, ctx, evidence),
+            )
+            projects[key] = project
+            order.append(key)
+    return [projects[k] for k in order]
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    left = max((text.rfind(c, 0, start) for c in "，。；,;"), default=-1) + 1
+    rights = [i for i in (text.find(c, end) for c in "，。；,;") if i >= 0]
+    right = min(rights) if rights else len(text)
+    return text[left:right]
+
+
+def _industry(bc: BlockContext, sentence, ctx: DocumentContext) -> tuple[str, Evidence] | None:
+    """The industry the paragraph is about (its lead-in), else one the sentence sets as a goal."""
+    for mention in ind._lead_mentions(bc.block.text):
+        concept = ind.concept_for(mention.name)
+        ctx.industry_labels.setdefault(concept, ind.display_name(mention.name))
+        return concept, Evidence(sentence, bc.block.line)
+    mentions = ind.find_goal_industries(sentence.text)
+    if mentions:
+        concept = ind.concept_for(mentions[0].name)
+        ctx.industry_labels.setdefault(concept, ind.display_name(mentions[0].name))
+        return concept, Evidence(sentence, bc.block.line)
+    return None
+
+
+def _location(name: str, parks: list[Park], ctx: DocumentContext, evidence: Evidence):
+    """A park whose name (or alias) the project's name holds, else a region it names."""
+    for park in parks:
+        for label in sorted({park.name, *park.aliases}, key=len, reverse=True):
+            if len(label) >= 4 and label in name and label != name:
+                return ("park", park.name, evidence)
+    try:
+        from .places import find_places
+        from .regions import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
+        hits = find_places(name, context, gazetteer)
+    except Exception:
+        return None
+    if hits:
+        _, _, region = max(hits, key=lambda h: len(h[2].code.rstrip("0")))
+        return ("region", region.code, evidence)
+    return None
+
+
+def extract_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
+    return box_projects(ctx, parks) + prose_projects(ctx, parks)
