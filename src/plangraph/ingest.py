@@ -34,19 +34,34 @@ _BOMS = [
 ]
 
 
+def _text_quality(text: str) -> float:
+    """Share of characters that are CJK, ASCII printable or ordinary white space."""
+    good = sum(
+        1
+        for ch in text
+        if "\u4e00" <= ch <= "\u9fff"
+        or " " <= ch <= "~"
+        or ch in "\n\r\t\u3000"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+    )
+    return good / max(len(text), 1)
+
+
 def _looks_like_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: NUL bytes in every other position of an ASCII-heavy sample."""
-    sample = data[:4000]
-    if len(sample) < 4:
+    """UTF-16 without a byte-order mark: NUL bytes, and one byte order decodes to sensible text."""
+    sample = data[: 4000 - (4000 % 2)] if len(data) > 4000 else data[: len(data) - len(data) % 2]
+    if b"\x00" not in sample or len(sample) < 4:
         return None
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-        return "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-        return "utf-16-be"
-    return None
+    best, best_quality = None, 0.9
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            quality = _text_quality(sample.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+        if quality > best_quality:
+            best, best_quality = encoding, quality
+    return best
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -282,6 +297,8 @@ def _is_table_row(text: str) -> bool:
 
 
 _LIST_LIKE = re.compile(r"[；;]|[：:].{5,}")
+#: "钢铁产业: 1. …" or "1、…": the start of a list entry, never the rest of a cut paragraph.
+_STARTS_LIST = re.compile(r"^(?:[^。：:；;，,]{2,20}[：:]\s*[（(]?[0-9]|[0-9]{1,2}\s*[、.．])")
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -294,7 +311,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if not _LIST_LIKE.search(prev) and (len(prev) < 40 or (_is_heading_like(prev) and len(prev) < 60)):
         return False
-    return not (_is_heading_like(nxt) or nxt[0] in "—-•·（(")
+    return not (_is_heading_like(nxt) or nxt[0] in "—-•·（(" or _STARTS_LIST.match(nxt))
 
 
 def make_blocks(source: SourceFile, first: int, last: int, noise_lines: set[int]) -> list[Block]:

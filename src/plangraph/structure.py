@@ -25,6 +25,9 @@ from .tables import parse_table, table_extent
 #: Conventional nesting order of numbering schemes (named headings sit at the top).
 SCHEME_RANK = {"named": 0, "篇": 1, "章": 2, "节": 3, "cn": 4, "paren_cn": 5, "arabic": 6, "paren_arabic": 7}
 
+#: Unnumbered headings that do not enclose the numbered parts after them.
+PREFACES = {"前言", "序言", "引言"}
+
 #: A heading printed on its own line is short; longer numbered blocks are run-in headings.
 MAX_HEADING_CHARS = 60
 #: Run-in headings ("（一）全力以赴稳增长，…。正文") end at the first full stop within this many chars.
@@ -126,7 +129,7 @@ def heading_candidate(block: Block) -> _Candidate | None:
         span = block.span.slice(0, m.end() + end)
     if not title or len(title) > MAX_HEADING_CHARS:
         return None
-    label = label.strip(" \t\u3000、，,")
+    label = label.strip(" \t\u3000")
     return _Candidate(block, scheme, number, label, title, span)
 
 
@@ -419,7 +422,8 @@ class _Parser:
 
     def add_heading(self, cand: _Candidate) -> None:
         rank = SCHEME_RANK[cand.scheme]
-        while self.stack and self.stack[-1][0] >= rank:
+        # a preface holds only its own text; an appendix (附件) holds what follows it
+        while self.stack and (self.stack[-1][0] >= rank or self.stack[-1][1].label in PREFACES):
             self.stack.pop()
         for scheme, r in SCHEME_RANK.items():
             if r > rank:
