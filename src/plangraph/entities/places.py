@@ -1,0 +1,184 @@
+"""Administrative places named in plan text, resolved to gazetteer regions.
+
+Matching is deliberately conservative, because plan text is full of words that happen to be place
+names (合作, 开发, 建设): full official names match anywhere; short names (营口, 鲅鱼圈, 佟二堡) come
+from the gazetteer only when they are safe words, and resolve only when unambiguous or placed by the
+document's context (its jurisdiction and ancestors); towns resolve only inside that context. At each
+position the longest resolvable name wins, and a name whose last character starts an ordinary word
+(营口市场, 城镇化) falls back to a shorter reading.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from plangraph.entities.regions import COUNTY_LEVELS, NATURAL_FEATURE_ENDINGS, TOWN_LEVELS, Gazetteer
+from plangraph.model import ParsedDocument, Place, Region
+
+#: A region name's last character and the next character forming an ordinary word: the name is not
+#: meant there (西市|场 is 城西市场, a market; 新城镇|化 is 城镇化).
+WORD_AFTER_NAME = frozenset({"市场", "区域", "区位", "区间", "县域", "乡村", "镇化"})
+#: A short name directly followed by these names a planning region (沈阳经济区) or a street or
+#: housing estate named after the place (徐州街, 朝阳小区), not the place.
+NOT_THE_PLACE_AFTER = (
+    "经济区",
+    "经济带",
+    "经济圈",
+    "都市圈",
+    "城市群",
+    "路",
+    "街",
+    "大道",
+    "小区",
+    "胡同",
+    "巷",
+)
+#: How far before/after a short name to look for a longer word that holds it (入海口, 长白山).
+HOLDING_REACH = 4
+#: Levels that can stand for a whole document's jurisdiction when metadata gives none.
+JURISDICTION_LEVELS = frozenset({"Province", "PrefectureCity"}) | COUNTY_LEVELS
+#: How many leading blocks may name the jurisdiction when metadata gives none (title block).
+TITLE_BLOCKS = 5
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Every printed form, looked up by its first two characters (names are 2+ characters)."""
+
+    lengths: dict[str, tuple[int, ...]]  # first two characters -> name lengths, longest first
+    names: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _matcher(gazetteer: Gazetteer) -> _Matcher:
+    by_prefix: dict[str, set[int]] = defaultdict(set)
+    names = [n for n in gazetteer.names() if len(n) >= 2]
+    for name in names:
+        by_prefix[name[:2]].add(len(name))
+    return _Matcher(
+        lengths={p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()},
+        names=frozenset(names),
+    )
+
+
+def find_places(
+    text: str, context: Sequence[str], gazetteer: Gazetteer | None = None
+) -> list[tuple[int, int, Region]]:
+    """Regions named in ``text`` as (start, end, region), character offsets into ``text``.
+
+    ``context``: region codes, most specific first (the document's jurisdiction, then its
+    ancestors). A place printed directly before another (沈阳市和平区) is put in front of the
+    context for the second one.
+    """
+    gazetteer = gazetteer or Gazetteer.load()
+    matcher = _matcher(gazetteer)
+    found: list[tuple[int, int, Region]] = []
+    i, n = 0, len(text)
+    while i < n - 1:
+        lengths = matcher.lengths.get(text[i : i + 2], ())
+        after_place = bool(found) and found[-1][1] == i
+        local = [found[-1][2].code] if after_place else []
+        hit = _longest_at(text, i, lengths, matcher, gazetteer, [*local, *context], after_place)
+        if hit is None:
+            i += 1
+            continue
+        found.append((i, i + len(hit[0]), hit[1]))
+        i += len(hit[0])
+    return found
+
+
+def _longest_at(
+    text: str,
+    i: int,
+    lengths: tuple[int, ...],
+    matcher: _Matcher,
+    gazetteer: Gazetteer,
+    context: Sequence[str],
+    after_place: bool = False,
+) -> tuple[str, Region] | None:
+    """The longest name at ``i`` that resolves and is meant as a place there.
+
+    ``after_place``: a place ends at ``i`` (沈阳市|和平区), so the character before is no word's.
+    """
+    if not after_place and i > 0 and text[i - 1 : i + 1] in gazetteer.boundary_words:
+        return None  # 滨海|城市 is not 海城市, 新增|城区 not 增城区, 出海|口 not 海口
+    for length in lengths:
+        name = text[i : i + length]
+        if len(name) < length or name not in matcher.names:
+            continue
+        if text[i + length - 1 : i + length + 1] in WORD_AFTER_NAME:
+            continue
+        region = gazetteer.resolve(name, context)
+        if region is None:
+            continue
+        if gazetteer.is_name_of(name, region.code):
+            return name, region
+        if region.level in TOWN_LEVELS and text.startswith(NATURAL_FEATURE_ENDINGS, i + length):
+            continue  # 翠岩|山 is the mountain, not 翠岩镇
+        if _short_name_stands_alone(text, i, i + length, gazetteer):
+            return name, region
+    return None
+
+
+def _short_name_stands_alone(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """False when the short name's end belongs to another word (新台|阶), a longer word holds it
+    (入海口, 长白山), or what follows makes it a planning region or a street (沈阳经济区, 徐州街)."""
+    words = gazetteer.boundary_words
+    if end < len(text) and text[end - 1 : end + 1] in words:
+        return False
+    for a in range(max(0, start - HOLDING_REACH), start):  # a longer word holding it: 入海口
+        for b in range(end, min(len(text), end + HOLDING_REACH) + 1):
+            if text[a:b] in words:
+                return False
+    return not text.startswith(NOT_THE_PLACE_AFTER, end)
+
+
+def document_context(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[str]:
+    """The document's jurisdiction and its ancestors (codes, nearest first).
+
+    From the metadata when it has a known code; else the region its metadata, title or first
+    blocks name (辽宁省营口市站前区 -> 站前区); else the city or county the text names most often.
+    """
+    gazetteer = gazetteer or Gazetteer.load()
+    meta = doc.metadata
+    if meta.region_code and meta.region_code in gazetteer:
+        return gazetteer.context_for(meta.region_code)
+    titles = [meta.region_name, meta.title, doc.text.heading_hint]
+    titles += [block.text for block in doc.text.blocks[:TITLE_BLOCKS]]
+    for title in titles:
+        region = _jurisdiction_in(title or "", gazetteer)
+        if region is not None:
+            return gazetteer.context_for(region.code)
+    counts: Counter[str] = Counter()
+    for block in doc.text.blocks:
+        for _, _, region in find_places(block.text, [], gazetteer):
+            if region.level in JURISDICTION_LEVELS and region.level != "Province":
+                counts[region.code] += 1
+    return gazetteer.context_for(counts.most_common(1)[0][0]) if counts else []
+
+
+def _jurisdiction_in(text: str, gazetteer: Gazetteer) -> Region | None:
+    """The most specific region of a leading run of full names (辽宁省营口市站前区 -> 站前区)."""
+    best = None
+    for start, end, region in find_places(text, [], gazetteer):
+        if region.level not in JURISDICTION_LEVELS or text[start:end] != region.name:
+            continue
+        if best is not None and best[1] != start:
+            break
+        best = (region, end)
+    return best[0] if best else None
+
+
+def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Every mention of an administrative place in the document's blocks, in reading order."""
+    gazetteer = gazetteer or Gazetteer.load()
+    context = document_context(doc, gazetteer)
+    places = []
+    for block in doc.text.blocks:
+        for start, end, region in find_places(block.text, context, gazetteer):
+            span = block.span.slice(start, end)
+            places.append(Place(region=region, span=span, line=doc.source.line_of(span.start)))
+    return places
