@@ -68,6 +68,9 @@ class Settings:
     """Most nodes a single export or network view may hold."""
     default_depth: int = 2
     """Default radius of neighbourhood (ego graph) views and focused exports."""
+    betweenness_samples: int = 500
+    """Source nodes sampled to estimate betweenness centrality on graphs larger than this
+    (exact below it); sampling is seeded, so rankings are stable."""
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)
