@@ -71,6 +71,7 @@ _ENDINGS: list[tuple[str, str]] = [
     ("物流园", "产业园"),
     ("软件园", "产业园"),
     ("科技城", "科技城"),
+    ("金融街", "集聚区"),
     ("工业区", "工业区"),
     ("产业区", "工业区"),
     ("化工区", "工业区"),
@@ -93,10 +94,11 @@ _BOUNDARY = re.compile(
     r"依托|推进|推动|建设|加快|打造|发挥|围绕|利用|借助|支持|引导|实施|完善|提升|创建|争创|申报|获批|"
     r"成为|进入|整合|着力|构建|规划|启动|统筹|强化|落户|入驻|融入|参与|承接|对接|服务|形成|设立|"
     r"组建|培育|发展|壮大|做强|做大|抓好|办好|开展|推广|巩固|扩大|盘活|深化|加强|确保|力争|全力|"
-    r"积极|大力|重点|全面|主动|继续|进一步|高水平|高标准|高质量|以|在|向|和|与|及|将|把|为|对|"
-    r"从|由|至|到|同|跟|或|即|是|的|了|等|并|使|让|给|于|按|经|其中|包括|联合|合作共建的|共建|"
+    r"积极|大力|重点|全面|主动|继续|进一步|高水平|高标准|高质量|以|在|和|与|及|将|把|为|对|"
+    r"的|等|向(?!阳)|到|中心|加大|其中|包括|联合|合作共建的|共建|"
     r"晋升为|晋升|升级为|成功|被|新建|谋划|筹建|新设|拓展|加速|全速|集中|依靠|面向|沿着|连接|"
-    r"辐射|带动|聚焦|紧抓|抢抓|突出|优化|提高|提质|健全|做优|构筑|鼓励|吸引|招商|引进|"
+    r"辐射|带动|聚焦|紧抓|抢抓|突出|优化|提高|提质|健全|做优|构筑|鼓励|吸引|招商|引进|增强|毗邻|治理|"
+    r"开拓|入选|建成|明晰|申请纳入|纳入|建立|推行|加入|毗连|位于|地处|坐落|包含|覆盖|拥有|生产商|"
     r"国家级|省级|市级|一批|多个|若干|各类|各个|各|每个|一个|两个|三个|四个|五个|六个|个"
 )
 
@@ -222,7 +224,46 @@ _GENERIC_WORDS = (
     "园区",
     "片区",
     "板块",
+    "东北",
+    "北方",
+    "东北亚",
+    "全球",
+    "国际",
+    "千亿元",
+    "超千亿元",
+    "百亿元",
+    "超百亿元",
+    "千亿级",
+    "百亿级",
+    "前沿",
+    "标准",
+    "高标准",
+    "安全",
+    "出口",
+    "体系",
+    "一体化",
+    "改革",
+    "配套改革",
+    "战略性",
+    "应用",
+    "非物质文化遗产",
+    "保护",
+    "性",
+    "人才",
+    "标准化",
+    "主题",
+    "市属",
+    "区属",
+    "县属",
+    "山区",
+    "平原",
+    "快递",
+    "市区",
+    "城区",
 )
+#: Endings whose names are mostly generic (农业标准示范区): kept only with a place name, a number
+#: or a Latin letter in the name, or a two-country prefix (中韩…).
+_WEAK_ENDINGS = ("示范区", "示范园", "先行区", "实验区", "试验区", "合作区", "片区")
 
 #: Bare zone names that denote the local zone of that kind (营口的综合保税区, 辽阳的高新区).
 _BARE_ZONES = frozenset(
@@ -241,7 +282,8 @@ class ParkMention:
 
 
 def _lookup_words() -> list[str]:
-    words = set(_GENERIC_WORDS)
+    # Single characters (中, 大, 新 …) are parts of proper names too (中南, 大伙房): not removed.
+    words = {w for w in _GENERIC_WORDS if len(w) >= 2}
     for concept in ind.scheme().values():
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
@@ -283,6 +325,8 @@ def find_park_mentions(text: str) -> Iterator[ParkMention]:
     for m in _ENDING_RE.finditer(text):
         ending = m.group(0)
         start = _name_start(text, m.start())
+        if start < 0:
+            continue
         name = text[start : m.end()]
         found.append(ParkMention(name, _KIND[ending], start, m.end()))
     for m in _BILATERAL.finditer(text):
@@ -306,10 +350,11 @@ def _name_start(text: str, end: int) -> int:
     start = i
     last_boundary = None
     for m in _BOUNDARY.finditer(window):
-        if m.end() < len(window):
-            last_boundary = m
+        last_boundary = m
     if last_boundary is not None:
         start = i + last_boundary.end()
+    elif end - i >= _MAX_NAME:
+        return -1  # no start within reach: a piece of a longer phrase, not a name
     while start < end and text[start] in '）)”"-－·':
         start += 1
     return start
@@ -439,8 +484,12 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
     if not core:
         # A bare ending as the label of a list entry ("开发区：发展…") names the local zone.
         return after.startswith(("：", ":")) and not _GENERIC_BEFORE.search(before)
-    if re.search(r"[0-9０-９]+个|[一二两三四五六七八九十]个|各类|一批|若干|每个|这些|相关", name):
+    if re.search(r"[0-9０-９]+[个类]|[一二两三四五六七八九十]+[个类]|各类|一批|若干|每个|这些|相关", name):
         return False
+    if name.endswith(_WEAK_ENDINGS) and not name.endswith("自贸片区"):
+        if places or re.search(r"[A-Za-z0-9]|^中[\u4e00-\u9fff]{1,2}[（(“]?", core):
+            return True
+        return "国家" in core and len(proper_element(core)) >= 2
     proper = proper_element(core, [(s, e) for s, e, _ in places])
     return len(proper) >= 2 or bool(re.search(r"[A-Za-z0-9]", proper))
 
@@ -449,7 +498,10 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
     places = _Places(_context_codes(ctx))
     drafts: list[_ParkDraft] = []
     by_key: dict[str, _ParkDraft] = {}
+    from .projects import is_project_box
+
     for bc in ctx.blocks:
+        in_project_box = bc.box is not None and is_project_box(bc.box)
         text = bc.block.text
         for mention in find_park_mentions(text):
             name = _clean(mention.name)
@@ -460,11 +512,14 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             after = text[mention.end : mention.end + 2]
             if not accept(name, spans, before, after):
                 continue
+            if in_project_box and not spans:
+                continue  # project items name many would-be parks: only those placed by a region
             span = bc.block.span.slice(mention.start, mention.end)
             evidence = Evidence(span, bc.block.line)
             sentence = sentence_around(bc.block.span, mention.start, mention.end)
-            key = identity_key(name, [(s, e) for s, e, _ in spans])
-            draft = by_key.get(key) or _merge_target(drafts, name, spans)
+            own = [(s, e) for s, e, code in spans if code in places.context]
+            key = identity_key(name, own)
+            draft = by_key.get(key) or _merge_target(drafts, key, by_key)
             if draft is None:
                 draft = _ParkDraft(kind=mention.kind)
                 drafts.append(draft)
@@ -494,16 +549,16 @@ def _name_industry_key(name: str) -> str | None:
     return ind.resolve_industry(word) if word else None
 
 
-def _merge_target(
-    drafts: list[_ParkDraft], name: str, spans: list[tuple[int, int, str]]
-) -> _ParkDraft | None:
-    """An earlier park this name is a variant of: same leading place and same named industry."""
-    head = _head(name, spans)
-    industry = _name_industry_key(name)
-    if not head or not industry:
-        return None
-    for draft in drafts:
-        if draft.head == head and draft.name_industry == industry:
+def _merge_target(drafts: list[_ParkDraft], key: str, by_key: dict[str, _ParkDraft]) -> _ParkDraft | None:
+    """An earlier park this name is a variant of: one whose key ends with this key (特种运输服务集聚区
+    of 宏伟特种运输服务集聚区), or that starts the same and names the same industry (佟二堡电商基地 of
+    佟二堡电子商务产业园)."""
+    industry = _name_industry_key(key)
+    for other, draft in by_key.items():
+        short, long_ = sorted((key, other), key=len)
+        if len(short) >= 5 and long_.endswith(short) and len(proper_element(short)) >= 2:
+            return draft
+        if industry and key[:2] == other[:2] and _name_industry_key(other) == industry:
             return draft
     return None
 
