@@ -311,9 +311,174 @@ _GENERIC = (
 )
 
 
+#: More words seen in plans' generic facility and programme names.
+_MORE_GENERIC = (
+    "院士",
+    "专家",
+    "博士后",
+    "科研",
+    "专科",
+    "传染病",
+    "城镇",
+    "燃煤",
+    "主题",
+    "热电联产",
+    "大型",
+    "重点实验室",
+    "实验室",
+    "试点",
+    "专业",
+    "城管",
+    "气象",
+    "供暖",
+    "交通",
+    "社区",
+    "政务",
+    "支付",
+    "文明",
+    "美丽",
+    "幸福",
+    "非物质文化遗产",
+    "代表性",
+    "传承人",
+    "立德树人",
+    "惠民",
+    "应急",
+    "救援",
+    "消防",
+    "装备",
+    "健身",
+    "步道",
+    "骑行",
+    "赛道",
+    "足球",
+    "场地",
+    "管理",
+    "雨污",
+    "分流",
+    "节水",
+    "水污染",
+    "煤改气",
+    "路网",
+    "用氢",
+    "市政",
+    "住宅",
+    "节能住宅",
+    "全装修",
+    "装配式",
+    "车间",
+    "矿山",
+    "绿色矿山",
+    "药品",
+    "食品",
+    "追溯",
+    "口岸",
+    "通关",
+    "进出口",
+    "货物",
+    "便捷",
+    "一站式",
+    "电网",
+    "变电站",
+    "饮水",
+    "危房",
+    "信息",
+    "畅通",
+    "科教文卫",
+    "上网",
+    "拓展",
+    "培育",
+    "壮大",
+    "提质增效",
+    "增效",
+    "提质",
+    "集聚区",
+    "服务业",
+    "外环",
+    "内环",
+    "水利",
+    "维护",
+    "灌溉",
+    "农业生产",
+    "监测预警",
+    "预警",
+    "逃避险",
+    "雨洪",
+    "调蓄",
+    "种子",
+    "畜禽",
+    "良种",
+    "两化",
+    "融合",
+    "工业化",
+    "粮食",
+    "收储",
+    "供应",
+    "网上",
+    "订餐",
+    "生鲜",
+    "销售",
+    "业态",
+    "连锁",
+    "便利",
+    "街区",
+    "创建",
+    "循环经济",
+    "深化",
+    "闭坑",
+    "滩涂",
+    "沿海",
+    "投资",
+    "用户",
+    "国外",
+    "公立",
+    "三级",
+    "二级",
+    "小时",
+    "就业",
+    "人才",
+    "暖心",
+    "乡镇",
+    "县级",
+    "市县",
+    "国家",
+    "东北",
+    "区域性",
+    "领域",
+    "基层",
+    "自动",
+    "养殖",
+    "动态",
+    "管控",
+    "病虫",
+    "防护",
+    "植保",
+    "淡水",
+    "观光",
+    "采摘",
+    "农庄",
+    "家乐",
+    "种苗",
+    "密集型",
+    "社会",
+    "政府",
+    "国际",
+    "东北亚",
+    "全球",
+    "前沿",
+    "峰会",
+    "大会",
+    "博览会",
+    "供应商",
+    "农博会",
+    "制博会",
+    "新时代",
+)
+
+
 @lru_cache(maxsize=1)
 def _generic_words() -> tuple[str, ...]:
-    words = set(_GENERIC)
+    words = set(_GENERIC) | set(_MORE_GENERIC)
     for concept in ind.scheme().values():
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
@@ -321,9 +486,21 @@ def _generic_words() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+#: What a work (…工程, …项目) builds when it is a thing rather than a programme.
+_CONCRETE = re.compile(
+    r"路|桥|码头|港|泊位|水库|管线|管网|厂|站|河|堤|渠|铁|隧道|湿地|公园|输水|供水|污水|热电|电网|线路|"
+    r"枢纽|机场|大厦|医院|馆|中心|基地|园|城|广场|楼|场|库|坝|闸|扩建|改扩建|技改|生产线|装置|乙烯|炼"
+)
+_QUANTITY = re.compile(
+    r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:万|千|百|亿)?\s*(?:吨|千瓦|兆瓦|千伏|kV|标箱|平方米|立方米|亩|米)|[百千万]+吨"
+)
+
+
 def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
     """Whether a project name names one particular thing (a place, an owner, a number …)."""
     core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
+    if name.endswith(("工程", "项目")) and not (_CONCRETE.search(core) or places or _QUANTITY.search(core)):
+        return False  # a programme (种子工程, 文化惠民工程), not a thing one builds
     if re.search(r"[0-9０-９]", core):
         return True
     left = _strip_generic(core, places)
@@ -418,18 +595,26 @@ def _list_items(text: str) -> list[_Found]:
         segment_start = clause_start
         for m in _LIST_TRIGGER.finditer(text, clause_start, closer.start()):
             segment_start = m.end()
-        segment = text[segment_start : closer.start()]
-        pos = segment_start
-        for piece in re.split(r"(、|及|和|以及)", segment):
-            if piece in ("、", "及", "和", "以及"):
-                pos += len(piece)
-                continue
-            stripped = piece.strip()
-            if stripped:
-                offset = pos + piece.find(stripped)
-                found.append(_Found(stripped, offset, offset + len(stripped)))
-            pos += len(piece)
+        for start, end in _split_list(text, segment_start, closer.start()):
+            cut = _name_start(text, end, start)
+            found.append(_Found(text[cut:end], cut, end))
     return found
+
+
+def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Items of a 、-list as (start, end); 及/和 split an item only when what follows is itself a
+    facility name (北海浴场及海蚀地貌景观区), not inside one name (特大高精铝及铝合金加工材)."""
+    items: list[tuple[int, int]] = []
+    pos = start
+    for piece in text[start:end].split("、"):
+        a, b = pos, pos + len(piece)
+        m = re.search(r"以及|及|和", piece)
+        if m and _ENDING_RE.search(piece[: m.start()]) and _ENDING_RE.search(piece[m.end() :]):
+            items += [(a, a + m.start()), (a + m.end(), b)]
+        else:
+            items.append((a, b))
+        pos = b + 1
+    return [(a, b) for a, b in items if b > a]
 
 
 def _suffix_names(text: str) -> list[_Found]:
@@ -452,8 +637,11 @@ _BUILD_CONTEXT = re.compile(
     r"新建|改建|扩建|改造|落户|引进|打造|筹建|规划|争取|加快"
 )
 _NOT_A_PROJECT = re.compile(
-    r"^(?:重点|重大|一批|各类|相关|有关|示范|试点|民生|基础设施|配套|建设|新建|续建|改造|专项|工程|项目|"
-    r"城市|农村|乡村)|(?:体系|机制|制度|行动|计划|战略|政策|规划|能力|水平|模式)|"
+    r"^(?:重点|重大|一批|一大批|各类|相关|有关|示范|试点|民生|基础设施|配套|建设|新建|续建|改造|专项|工程|"
+    r"项目|城市|农村|乡村|发挥|支持|大力|鼓励|推行|建立|搭建|维护|完善|深化|强化|落实|借助|布局|坚持|按照|"
+    r"积极|集中|提高|满足|精准|进一步|上|方面|领域|省级|国家级|市级|县级|探索|培育|提供|参与|申报|打造|"
+    r"紧跟|发展|加大|借|利用)|(?:体系|机制|制度|行动|计划|战略|政策|规划|能力|水平|模式|会$)|"
+    r"[0-9０-９一二三四五六七八九十百]+\s*个|"
     r"^[^\u4e00-\u9fff]*$"
 )
 
@@ -482,6 +670,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             name = _clean_name(found.name)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
                 continue
+            name, found = _without_park_prefix(name, found, parks)
             places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
             if not has_proper_name(name, places):
                 continue
@@ -510,7 +699,18 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             )
             projects[key] = project
             order.append(key)
-    return [projects[k] for k in order]
+    # A name that is a piece of a longer one found too (东部污水处理厂 of 东部污水处理厂深度处理工程).
+    return [projects[k] for k in order if not any(k != o and k in o for o in order)]
+
+
+def _without_park_prefix(name: str, found: _Found, parks: list[Park]) -> tuple[str, _Found]:
+    """中德园宝马新工厂 -> 宝马新工厂 (the park is where it is, not part of its name)."""
+    for park in parks:
+        for label in (park.name, *park.aliases):
+            if name.startswith(label) and len(name) - len(label) >= 4:
+                rest = name[len(label) :]
+                return rest, _Found(rest, found.start + len(label), found.end)
+    return name, found
 
 
 def _clause_of(text: str, start: int, end: int) -> str:
