@@ -197,6 +197,8 @@ class IndicatorRow:
     attribute: str | None = None  # "预期性" | "约束性"
     growth: str | None = None
     cells: list[IndicatorCell] = field(default_factory=list)
+    growth_actual: str | None = None  # growth / cumulative column of the achieved (完成) values
+    starred: bool = False  # printed with a leading "*" (usually: a target set by the upper level)
 
 
 @dataclass

@@ -4,32 +4,882 @@ Interface used by structure.py and rdf.py:
 
     table_extent(blocks, start) -> int          # how many blocks from ``start`` belong to the table
     parse_table(box) -> list[IndicatorRow]      # rows with their cells (model.IndicatorRow/Cell)
+
+Plans print these tables in several ways once converted to text: one row per line with cells
+separated by tabs, by runs of spaces or by "|"; or one cell per line (a PDF table flattened). Rows
+are irregular: a merged category or attribute is printed once for several rows (the other rows have
+an empty or a missing cell), two-level indicators put the first-level name in an extra column, a
+unit column may be left out, a page break changes the layout in the middle of a table.
+
+So the header is read first: it gives the columns and their roles (序号, 类别, 指标, 单位, 属性,
+value columns with their year and kind, growth columns). Each data row is then *aligned* with those
+columns by dynamic programming: every cell gets the column whose role fits what the cell looks like
+(a number, a unit, 预期性/约束性, a name …), columns may be left out at a cost, and the name columns
+may take one or more cells. When cells come one per line the same alignment also decides where each
+row ends (a segmentation of the cell stream into rows of the best total score).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from .model import Block, Box, IndicatorRow
+from .model import Block, Box, IndicatorCell, IndicatorRow, Span
+from .patterns import BOX_LABEL, YEAR, heading_label
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    span: Span
+    line: int
+    block: int  # index of the block it comes from (within the table's blocks)
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_SPACE_RUN = re.compile(r"[ \u3000\u00a0]{2,}")
+
+
+def _separators(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every separator between cells of one printed row."""
+    if "\t" in text:
+        return [(m.start(), m.end()) for m in re.finditer(r"\t", text)]
+    if _PIPE_ROW.match(text):
+        return [(m.start(), m.end()) for m in re.finditer(r"\|", text)]
+    return [(m.start(), m.end()) for m in _SPACE_RUN.finditer(text)]
 
 
 def _is_row(text: str) -> bool:
-    return "\t" in text or bool(re.search(r"\S {3,}\S", text))
+    """A printed row: at least two cells side by side."""
+    return len([c for c in _split_text(text) if c.strip()]) >= 2
+
+
+def _split_text(text: str) -> list[str]:
+    cuts = _separators(text)
+    pieces, prev = [], 0
+    for a, b in cuts:
+        pieces.append(text[prev:a])
+        prev = b
+    pieces.append(text[prev:])
+    if _PIPE_ROW.match(text):  # "| a | b |": no cell before the first or after the last bar
+        pieces = pieces[1:-1]
+    return pieces
+
+
+def split_cells(block: Block, index: int = 0) -> list[_Cell]:
+    """The cells of one printed row, empty cells kept (a merged cell prints as an empty one)."""
+    text = block.text
+    cuts = _separators(text)
+    bounds, prev = [], 0
+    for a, b in cuts:
+        bounds.append((prev, a))
+        prev = b
+    bounds.append((prev, len(text)))
+    if _PIPE_ROW.match(text):
+        bounds = bounds[1:-1]
+    cells = []
+    for a, b in bounds:
+        span = block.span.slice(a, b)
+        stripped = span.strip()
+        cells.append(_Cell(stripped if stripped else Span("", ()), block.line, index))
+    return cells
+
+
+# --- what a cell looks like ------------------------------------------------------------------
+
+EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT = (
+    "empty",
+    "attr",
+    "unit",
+    "int",
+    "num",
+    "placeholder",
+    "value-text",
+    "name",
+    "text",
+)
+
+ATTRIBUTES = {"预期性": "预期性", "约束性": "约束性", "预期": "预期性", "约束": "约束性"}
+_PLACEHOLDERS = {"—", "——", "–", "-", "－", "/", "／", "*", "＊", "[*]", "［*］", "…", "……", "—*", "×", "无"}
+
+_UNIT_WORD = (
+    r"(?:元|美元|人民币|人|人次|户|家|个|件|项|套|所|张|床|辆|台|架|艘|吨|吨标准煤|吨标煤|标准煤|标箱|标准箱|TEU|"
+    r"亩|公顷|平方米|平方公里|平方千米|立方米|千瓦|千瓦时|瓦|度|公里|千米|米|年|岁|天|日|小时|次|册|部|座|处|"
+    r"条|只|头|株|千克|公斤|克|升|分|级|倍|人年|百分点|个百分点|户数|GB|Mbps|kWh|km|m2|m²|m3|㎡|㎞)"
+)
+_UNIT = re.compile(
+    rf"^(?:[%％‰‱]|[万亿千百十]*{_UNIT_WORD}(?:\s*/\s*[万亿千百十]*{_UNIT_WORD})?|微克/立方米|毫克/升|"
+    rf"%/年|元/平方米|亿元/平方公里)$"
+)
+#: A trailing "（亿元）" / " (%)" on an indicator name.
+_UNIT_PAREN = re.compile(r"\s*[（(]\s*([^（()）]{1,12}?)\s*[）)]\s*$")
+#: Words that make a text cell a value ("完成省下达任务", "与经济增长同步", "达到上级要求").
+_VALUE_WORDS = re.compile(
+    r"完成|统计|达到|同步|下达|任务|高于|低于|不低于|不高于|进入|持平|先进|左右|以上|以内|以下|全部|确保|"
+    r"控制|保持|力争|争取|待定|翻番|翻一番|平均水平|实现|基本消除|消除|^待|^[<>≥≤＞＜≧≦]"
+)
+#: Endings of indicator names ("…率", "…总值", "…比重").
+_NAME_ENDING = re.compile(
+    r"(?:率|量|数|额|值|比重|比例|面积|指数|收入|产值|寿命|年限|强度|密度|浓度|规模|占比|能力|消耗|排放|"
+    r"投资|产量|里程|床位|覆盖率|增速|增长|下降|降低|减少|脱贫|改造|人口|支出|总额|效率|水平)$"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def is_unit(text: str) -> bool:
+    return bool(_UNIT.match(re.sub(r"\s+", "", text)))
+
+
+def cell_kind(text: str) -> str:
+    """What a cell looks like: one of EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT."""
+    t = text.strip()
+    if not t:
+        return EMPTY
+    compact = re.sub(r"\s+", "", t)
+    if compact in ATTRIBUTES or compact.rstrip("指标") in ATTRIBUTES:
+        return ATTR
+    if compact in _PLACEHOLDERS:
+        return PH
+    if is_unit(compact):
+        return UNIT
+    if re.fullmatch(r"[0-9]{1,3}", compact):
+        return INT
+    has_paren_unit = _paren_unit(t) is not None
+    if _DIGIT.search(t):
+        starts_like_name = not re.match(r"[-+−0-9０-９.\[［(（<>≥≤＞＜~约比]", t)
+        if (has_paren_unit or (starts_like_name and len(_CJK.findall(t)) >= 5)) and not re.search(
+            r"[%％‰]", t
+        ):
+            return NAME
+        return NUM
+    if has_paren_unit or (len(compact) >= 3 and _NAME_ENDING.search(compact)):
+        return NAME
+    if _VALUE_WORDS.search(compact):
+        return VTEXT
+    return NAME if len(_CJK.findall(compact)) >= 5 else TEXT
+
+
+def _paren_unit(text: str) -> str | None:
+    m = _UNIT_PAREN.search(text)
+    if m and is_unit(m.group(1)):
+        return re.sub(r"\s+", "", m.group(1))
+    return None
+
+
+# --- the header ------------------------------------------------------------------------------
+
+SEQ, PRE, NAME_COL, UNIT_COL, ATTR_COL, VALUE, GROWTH, NOTE = (
+    "seq",
+    "pre",
+    "name",
+    "unit",
+    "attribute",
+    "value",
+    "growth",
+    "note",
+)
+
+_HEADER_WORDS = re.compile(
+    r"指标|名称|属性|性质|单位|序号|类别|分类|领域|年|目标|基数|基期|完成|增长|增速|累计|备注|说明|绝对量|规划|"
+    r"预计|实际|现状|情况|数值|项目|内容|计量|类型"
+)
+
+
+def _role_of(header: str) -> str:
+    h = re.sub(r"\s+", "", header)
+    if not h:
+        return VALUE
+    if "序号" in h or h in ("编号", "No.", "NO."):
+        return SEQ
+    if re.search(r"属性|性质", h):
+        return ATTR_COL
+    if re.fullmatch(r"(?:计量)?单位", h):
+        return UNIT_COL
+    if re.search(r"增长|增速|累计|年均|增幅|增减|变化", h):
+        return GROWTH
+    if re.search(r"备注|说明", h):
+        return NOTE
+    if re.fullmatch(r"类别|分类|领域|类型|方面|门类|指标类别|指标类型", h):
+        return PRE
+    if re.search(r"指标|名称|项目|内容", h) and not YEAR.search(h):
+        return NAME_COL
+    return VALUE
+
+
+def _header_like(text: str) -> bool:
+    t = re.sub(r"\s+", "", text)
+    if not t or cell_kind(t) == ATTR or len(t) > 20:
+        return False
+    if re.fullmatch(r"[“”\"「」《》\u4e00-\u9fff]*(?:19|20)[0-9]{2}年?[\u4e00-\u9fff（）()]*", t):
+        return True
+    return bool(_HEADER_WORDS.search(t)) and not _DIGIT.search(t.replace("十", ""))
+
+
+@dataclass
+class Column:
+    role: str
+    header: str = ""
+    year: int | None = None
+    kind: str = "Target"  # for value columns: "Baseline" | "Target" | "Actual"
+
+
+_ACTUAL = re.compile(r"完成|实际|实现|预计|执行")
+_BASELINE = re.compile(r"基数|基期|基年|现状|基准")
+_TARGET = re.compile(r"目标|规划|预期|计划")
+
+
+def _marked_kind(header: str) -> str | None:
+    h = re.sub(r"\s+", "", header)
+    for kind, pattern in (("Actual", _ACTUAL), ("Baseline", _BASELINE), ("Target", _TARGET)):
+        if pattern.search(h):
+            return kind
+    return None
+
+
+def _value_kinds(columns: list[Column], review: bool) -> None:
+    """Baseline / Target / Actual for each value column: from its header words, else from its year
+    (an earlier year than another value column, or a column before a target/achieved one, is the
+    base); a plain final year is the target, or what was achieved in a review table."""
+    values = [c for c in columns if c.role == VALUE]
+    years = [c.year for c in values if c.year]
+    for i, c in enumerate(values):
+        marked = _marked_kind(c.header)
+        if marked:
+            c.kind = marked
+        elif (c.year and years and c.year < max(years)) or any(
+            _marked_kind(d.header) for d in values[i + 1 :]
+        ):
+            c.kind = "Baseline"
+        else:
+            c.kind = "Actual" if review else "Target"
+
+
+def build_columns(header: list[_Cell], sub: list[_Cell] | None, review: bool) -> list[Column]:
+    """The columns of a table from its header row and an optional second header row.
+
+    An empty header cell continues the cell before it (a merged header). The second row holds the
+    sub-headers of the merged cells ("“十三五”规划目标" over "2020年" and "年均增长"); its leading empty
+    cells may have been lost, so it is aligned under the first merged value header.
+    """
+    texts = [c.text for c in header]
+    while texts and not texts[-1]:
+        texts.pop()
+    owner: list[int] = []  # for each column: index of the header cell that heads it
+    for i, t in enumerate(texts):
+        owner.append(i if t or not owner else owner[-1])
+    parents = [texts[o] for o in owner]
+    subs: list[str] = [""] * len(parents)
+    sub_texts = [c.text for c in sub] if sub else []
+    while sub_texts and not sub_texts[-1]:
+        sub_texts.pop()
+    if sub_texts:
+        if not sub_texts[0] and len(sub_texts) >= len(texts) - 1:
+            first = 0  # the row kept its leading empty cells: it lines up as printed
+        else:
+            sub_texts = _drop_leading_empty(sub_texts)
+            first = next(
+                (
+                    i
+                    for i, t in enumerate(texts)
+                    if t
+                    and _role_of(t) not in (SEQ, PRE, NAME_COL, UNIT_COL, ATTR_COL)
+                    and (i + 1 >= len(texts) or not texts[i + 1])
+                ),
+                max(len(texts) - len(sub_texts), 0),
+            )
+        width = max(len(texts), first + len(sub_texts))
+        while len(parents) < width:
+            parents.append(parents[-1] if parents else "")
+        subs = [""] * width
+        for k, s in enumerate(sub_texts):
+            if first + k < width:
+                subs[first + k] = s
+    columns: list[Column] = []
+    for parent, s in zip(parents, subs, strict=True):
+        label = f"{parent} {s}".strip() if s and s != parent else parent
+        role = _role_of(s) if s and _role_of(s) in (GROWTH, NOTE, UNIT_COL, ATTR_COL) else _role_of(parent)
+        if role == GROWTH and s and _role_of(s) == VALUE and YEAR.search(s):
+            role = VALUE  # "年均增长" over "2020年": a value column of that year
+        if columns and not parent and columns[-1].role in (NAME_COL, PRE):
+            role = columns[-1].role  # "指标名称" printed over two columns
+        m = YEAR.search(label)
+        columns.append(Column(role, label, int(m.group(1)) if m and role == VALUE else None))
+    _value_kinds(columns, review)
+    return columns
+
+
+def _drop_leading_empty(texts: list[str]) -> list[str]:
+    while texts and not texts[0]:
+        texts = texts[1:]
+    return texts
+
+
+# --- aligning a row with the columns ---------------------------------------------------------
+
+# How well a cell of each kind fits a column of each role (log-odds-like scores, hand-set).
+_FIT: dict[str, dict[str, float]] = {
+    SEQ: {EMPTY: 0, ATTR: -5, UNIT: -3, INT: 2, NUM: -3, PH: -1, VTEXT: -3, NAME: -3, TEXT: -3},
+    PRE: {EMPTY: 0, ATTR: -5, UNIT: -3, INT: -3, NUM: -3, PH: -3, VTEXT: -1.5, NAME: 1.0, TEXT: 0.5},
+    NAME_COL: {EMPTY: 0, ATTR: -5, UNIT: -3, INT: -3, NUM: -3, PH: -3, VTEXT: -1, NAME: 1.5, TEXT: 0.8},
+    UNIT_COL: {EMPTY: 0.2, ATTR: -4, UNIT: 2.5, INT: -2, NUM: -2, PH: 0.3, VTEXT: -2, NAME: -2, TEXT: -1.5},
+    ATTR_COL: {EMPTY: 0.2, ATTR: 3, UNIT: -3, INT: -3, NUM: -3, PH: 0, VTEXT: -2, NAME: -3, TEXT: -2},
+    VALUE: {EMPTY: 0, ATTR: -4, UNIT: -1.5, INT: 1, NUM: 1, PH: 1, VTEXT: 1, NAME: -1, TEXT: 0.2},
+    GROWTH: {EMPTY: 0, ATTR: -4, UNIT: -1.5, INT: 1, NUM: 1, PH: 1, VTEXT: 0.8, NAME: -1, TEXT: 0.2},
+    NOTE: {EMPTY: 0, ATTR: -2, UNIT: -1, INT: 0, NUM: 0, PH: 0, VTEXT: 0.5, NAME: 0, TEXT: 0.3},
+}
+#: Cost of leaving a column out when later cells of the row are printed.
+_SKIP = {SEQ: 0.5, PRE: 0.0, NAME_COL: 6.0, UNIT_COL: 0.5, ATTR_COL: 0.8, VALUE: 1.0, GROWTH: 1.0, NOTE: 0.3}
+#: Cost of a row that ends before its last columns, when rows are printed one per line.
+_TRAIL_LINE = 0.05
+_EXTRA_CELL = 3.0
+
+
+@dataclass
+class _Slot:
+    role: str
+    column: Column | None
+    repeat: int = 1  # how many cells it may take (the name columns take several)
+    repeat_cost: float = 0.0
+
+
+@dataclass
+class _Aligned:
+    score: float
+    assignment: list[list[_Cell]]  # cells given to each slot
+
+
+def _slots(columns: list[Column], one_cell_per_line: bool) -> list[_Slot]:
+    """The columns as alignment slots; the name columns collapse into (pre, name)."""
+    slots: list[_Slot] = []
+    lead = 0
+    while lead < len(columns) and columns[lead].role in (SEQ, PRE, NAME_COL):
+        lead += 1
+    explicit_pre = any(c.role == PRE for c in columns[:lead])
+    pre_repeat = 3 if one_cell_per_line else 2
+    for c in columns[:lead]:
+        if c.role == SEQ:
+            slots.append(_Slot(SEQ, c))
+        elif c.role == PRE:
+            slots.append(_Slot(PRE, c, repeat=pre_repeat))
+        elif not any(s.role == NAME_COL for s in slots):
+            if not explicit_pre:
+                slots.append(_Slot(PRE, None, repeat=pre_repeat))
+            slots.append(_Slot(NAME_COL, c, repeat=2 if one_cell_per_line else 1, repeat_cost=1.2))
+    if not any(s.role == NAME_COL for s in slots):
+        slots.append(_Slot(PRE, None, repeat=pre_repeat))
+        slots.append(_Slot(NAME_COL, Column(NAME_COL)))
+    slots.extend(_Slot(c.role, c) for c in columns[lead:] if c.role not in (SEQ, PRE, NAME_COL))
+    return slots
+
+
+def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _Aligned:
+    """The best assignment of a row's cells to the slots, in order (see the module docstring)."""
+    n, m = len(cells), len(slots)
+    kinds = [cell_kind(c.text) for c in cells]
+    neg = float("-inf")
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for j in range(m):
+        slot = slots[j]
+        for i in range(n + 1):
+            here = best[i][j]
+            if here == neg:
+                continue
+            trailing = i == n
+            skip = _SKIP[slot.role]
+            if trailing and not one_cell_per_line and slot.role != NAME_COL:
+                skip = _TRAIL_LINE
+            if here - skip > best[i][j + 1]:
+                best[i][j + 1], back[i][j + 1] = here - skip, (i, j, 0)
+            gain = 0.0
+            for r in range(1, slot.repeat + 1):
+                if i + r > n:
+                    break
+                gain += _FIT[slot.role][kinds[i + r - 1]] - (slot.repeat_cost if r > 1 else 0.0)
+                if here + gain > best[i + r][j + 1]:
+                    best[i + r][j + 1], back[i + r][j + 1] = here + gain, (i, j, r)
+    # cells after the last slot
+    total, end = neg, n
+    for i in range(n + 1):
+        extra = sum(_EXTRA_CELL for k in kinds[i:] if k != EMPTY)
+        if best[i][m] - extra > total:
+            total, end = best[i][m] - extra, i
+    assignment: list[list[_Cell]] = [[] for _ in range(m)]
+    i, j = end, m
+    while j > 0:
+        step = back[i][j]
+        if step is None:
+            break
+        pi, pj, r = step
+        assignment[pj] = cells[pi : pi + r]
+        i, j = pi, pj
+    return _Aligned(total, assignment)
+
+
+def segment(cells: list[_Cell], slots: list[_Slot]) -> list[_Aligned]:
+    """Cells printed one per line: the split into rows whose alignments score best in total."""
+    n = len(cells)
+    longest = sum(s.repeat for s in slots) + 1
+    neg = float("-inf")
+    best = [neg] * (n + 1)
+    back: list[tuple[int, _Aligned] | None] = [None] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == neg:
+            continue
+        for length in range(1, min(longest, n - i) + 1):
+            row = align(cells[i : i + length], slots, one_cell_per_line=True)
+            if best[i] + row.score > best[i + length]:
+                best[i + length], back[i + length] = best[i] + row.score, (i, row)
+    rows: list[_Aligned] = []
+    k = n
+    while k > 0 and back[k] is not None:
+        start, row = back[k]  # type: ignore[misc]
+        rows.append(row)
+        k = start
+    return rows[::-1]
+
+
+# --- names -----------------------------------------------------------------------------------
+
+_STAR = "*＊★☆※"
+_SUB_PREFIX = re.compile(r"^(?:其中|含)\s*[:：,，]?\s*")
+_NUMBER_PREFIX = re.compile(r"^[0-9]{1,2}\s*[.．、]\s*(?=[\u4e00-\u9fff])")
+
+
+@dataclass
+class _Name:
+    text: str
+    span: Span | None
+    unit: str | None = None
+    starred: bool = False
+    sub: bool = False  # printed as "其中：…", a part of the row before it
+
+
+def _compact(span: Span) -> Span:
+    """The span without white space, except a space between two Latin letters or digits."""
+    keep = []
+    text = span.text
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
+                continue
+        keep.append(i)
+    return Span("".join(text[i] for i in keep), tuple(span.offsets[i] for i in keep))
+
+
+def clean_name(spans: list[Span]) -> _Name:
+    """An indicator name as printed, less its star, "其中：", list number and trailing unit."""
+    span = Span.join([s for s in spans if s])
+    starred = False
+    while span and span.text[0] in _STAR:
+        starred = True
+        span = span.slice(1).strip()
+    sub = False
+    m = _SUB_PREFIX.match(span.text)
+    if m and m.end() < len(span.text):
+        sub = True
+        span = span.slice(m.end())
+    m = _NUMBER_PREFIX.match(span.text)
+    if m:
+        span = span.slice(m.end())
+    unit = _paren_unit(span.text)
+    if unit is not None:
+        m = _UNIT_PAREN.search(span.text)
+        assert m is not None
+        span = span.slice(0, m.start())
+    span = _compact(span.strip())
+    span = span.strip("：:，,、")
+    return _Name(span.text, span if span else None, unit, starred, sub)
+
+
+# --- reading a table -------------------------------------------------------------------------
+
+_NOTE = re.compile(r"^(?:注|备注|说明|资料来源|数据来源)\s*[0-9０-９]?\s*[:：]|^注\s*[①1]")
+_NOTE_MORE = re.compile(r"^[②③④⑤⑥⑦⑧⑨⑩]|^[（(][2-9][）)]")
+_TABLE_UNIT = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]\s*(\S.{0,20}?)\s*[）)]?$")
+_CONTINUED = re.compile(r"^续表|^（续）|^\(续\)")
+#: Longest line that can be a single cell of a table printed one cell per line.
+MAX_CELL_CHARS = 40
+
+
+@dataclass
+class _Layout:
+    one_cell_per_line: bool
+    header_blocks: list[int]  # indices of the header blocks
+    header: list[_Cell]
+    sub: list[_Cell] | None
+    first_data: int  # index of the first block after the header
+    unit: str | None = None
+
+
+def _is_note(text: str) -> bool:
+    return bool(_NOTE.match(text.strip()))
+
+
+def _stops_table(text: str) -> bool:
+    """A block that is never part of a table: a heading, a box label, prose."""
+    t = text.strip()
+    if BOX_LABEL.match(t) and not _is_row(t):
+        return True
+    if _is_row(t):
+        return False
+    found = heading_label(t)
+    if found and found[0] != "arabic":
+        return True
+    if found and re.match(r"[0-9]{1,2}[、.．]\s*[\u4e00-\u9fff]", t):
+        return True
+    return len(t) > MAX_CELL_CHARS or "。" in t[:-1] or t.endswith("。")
+
+
+def _layout(blocks: list[Block]) -> _Layout | None:
+    """Where the header is, and whether rows are printed one per line or one cell per line."""
+    i = 0
+    unit = None
+    while i < len(blocks) and (_TABLE_UNIT.match(blocks[i].text.strip()) or _CONTINUED.match(blocks[i].text)):
+        m = _TABLE_UNIT.match(blocks[i].text.strip())
+        unit = m.group(1) if m else unit
+        i += 1
+    if i >= len(blocks):
+        return None
+    if _is_row(blocks[i].text):
+        header = split_cells(blocks[i], i)
+        if sum(_header_like(c.text) for c in header) < max(2, len([c for c in header if c.text]) // 2):
+            return None
+        sub = None
+        nxt = i + 1
+        if nxt < len(blocks) and _is_sub_header(blocks[nxt]):
+            sub = split_cells(blocks[nxt], nxt)
+            nxt += 1
+        return _Layout(False, list(range(i, nxt)), header, sub, nxt, unit)
+    # one cell per line: the header cells come first
+    k = i
+    while k < len(blocks) and not _is_row(blocks[k].text) and _header_like(blocks[k].text):
+        k += 1
+    if k - i < 2:
+        return None
+    header = [_Cell(blocks[j].span, blocks[j].line, j) for j in range(i, k)]
+    return _Layout(True, list(range(i, k)), header, None, k, unit)
+
+
+def _is_sub_header(block: Block) -> bool:
+    """A second header row ("2020年⇥年均增长"): header words only, and not a category row."""
+    cells = [c.text for c in split_cells(block) if c.text]
+    if not cells or not all(_header_like(t) for t in cells):
+        return False
+    return len(cells) >= 2 or bool(YEAR.search(cells[0]))
+
+
+@dataclass
+class _State:
+    category: str | None = None
+    parent: str | None = None
+    parent_attribute: str | None = None
+    last_top: IndicatorRow | None = None  # the last row that is not a sub-row
+    seq: int = 0
+
+
+@dataclass
+class _Table:
+    columns: list[Column]
+    slots: list[_Slot]
+    pre_is_category: bool  # a single cell before the name is a category (not a first-level name)
+    unit: str | None
+    pre_joined: bool = False  # all cells before the name make one category
+    pre_may_be_category: bool = False  # decide by the look of the cell
+    rows: list[IndicatorRow] = field(default_factory=list)
+    state: _State = field(default_factory=_State)
+
+
+def _header_key(cells: list[_Cell]) -> str:
+    return "".join(re.sub(r"\s+", "", c.text) for c in cells)
+
+
+def _single_cell_row(text: str) -> str:
+    """A row with one printed cell: "category", "parent" (a first-level indicator) or "other"."""
+    t = text.strip()
+    kind = cell_kind(t)
+    if kind == NAME and (_paren_unit(t) or _NAME_ENDING.search(re.sub(r"\s+", "", t))):
+        return "parent"
+    if kind in (TEXT, NAME):
+        return "category"
+    return "other"
+
+
+def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], int]:
+    """The rows of a table and the number of blocks it spans (0 when the blocks are no table)."""
+    layout = _layout(blocks)
+    if layout is None:
+        return [], 0
+    review = bool(re.search(r"完成情况|完成|回顾", title))
+    columns = build_columns(layout.header, layout.sub, review)
+    if not any(c.role == VALUE for c in columns):
+        return [], 0
+    slots = _slots(columns, layout.one_cell_per_line)
+    lead = [c for c in columns if c.role in (PRE, NAME_COL)]
+    explicit_pre = any(c.role == PRE for c in columns)
+    if layout.one_cell_per_line:
+        return _parse_cells(blocks, layout, columns, slots)
+    table = _Table(columns, slots, explicit_pre, layout.unit, pre_joined=explicit_pre)
+    header_key = _header_key(layout.header)
+    data = _data_blocks(blocks, layout.first_data)
+    has_category_rows = any(
+        not _is_row(blocks[k].text) and _single_cell_row(blocks[k].text) == "category" for k in data
+    )
+    # "指标名称" over two columns and no category rows: the first column holds the categories
+    table.pre_is_category = explicit_pre or (len(lead) >= 2 and not has_category_rows)
+    table.pre_may_be_category = not has_category_rows
+    last_used = layout.first_data - 1
+    for k in data:
+        block = blocks[k]
+        text = block.text.strip()
+        if not _is_row(text):
+            kind = _single_cell_row(text)
+            if kind == "category":
+                table.state = _State(category=re.sub(r"\s+", "", text), seq=table.state.seq)
+                continue
+            if kind == "parent":
+                name = clean_name([block.span])
+                table.state.parent, table.state.parent_attribute = name.text, None
+                table.state.last_top = None
+                continue
+            continue
+        cells = split_cells(block, k)
+        if _header_key(cells) == header_key or all(_header_like(c.text) for c in cells if c.text):
+            continue  # the header printed again after a page break
+        aligned = align(cells, slots, one_cell_per_line=False)
+        row = _make_row(table, aligned, leading_empty=not cells[0].text)
+        if row is not None:
+            table.rows.append(row)
+            last_used = k
+    used = last_used + 1
+    if used < len(blocks) and _is_note(blocks[used].text):
+        used += 1
+        while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
+            used += 1
+    return table.rows, used if table.rows else 0
+
+
+def _data_blocks(blocks: list[Block], first: int) -> list[int]:
+    """Indices of the blocks after the header that may belong to the table (until a note or prose)."""
+    out = []
+    for k in range(first, len(blocks)):
+        text = blocks[k].text.strip()
+        if _is_note(text) or _stops_table(text):
+            break
+        out.append(k)
+    return out
+
+
+def _parse_cells(
+    blocks: list[Block], layout: _Layout, columns: list[Column], slots: list[_Slot]
+) -> tuple[list[IndicatorRow], int]:
+    """A table printed one cell per line."""
+    table = _Table(columns, slots, True, layout.unit, pre_joined=True)
+    header_key = _header_key(layout.header)
+    stream: list[_Cell] = []
+    for k in _data_blocks(blocks, layout.first_data):
+        stream.append(_Cell(blocks[k].span.strip(), blocks[k].line, k))
+    # a repeated header (page break) is taken out of the stream
+    stream = _drop_repeated_header(stream, header_key)
+    last_used = layout.first_data - 1
+    for aligned in segment(stream, slots):
+        row = _make_row(table, aligned, leading_empty=False)
+        if row is None:
+            continue
+        table.rows.append(row)
+        last_used = max(c.block for cells in aligned.assignment for c in cells)
+    used = last_used + 1
+    if used < len(blocks) and _is_note(blocks[used].text):
+        used += 1
+        while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
+            used += 1
+    return table.rows, used if table.rows else 0
+
+
+def _drop_repeated_header(stream: list[_Cell], header_key: str) -> list[_Cell]:
+    out: list[_Cell] = []
+    i = 0
+    while i < len(stream):
+        joined, j = "", i
+        while j < len(stream) and len(joined) < len(header_key) and _header_like(stream[j].text):
+            joined += re.sub(r"\s+", "", stream[j].text)
+            j += 1
+        if j > i + 1 and joined == header_key:
+            i = j
+            continue
+        out.append(stream[i])
+        i += 1
+    return out
+
+
+def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> IndicatorRow | None:
+    """An IndicatorRow from an aligned row (None when it has no name or no data cell)."""
+    state = table.state
+    by_role: dict[str, list[tuple[_Slot, list[_Cell]]]] = {}
+    for slot, cells in zip(table.slots, aligned.assignment, strict=True):
+        by_role.setdefault(slot.role, []).append((slot, cells))
+    pre_cells = [c for _, cells in by_role.get(PRE, []) for c in cells]
+    name_cells = [c for _, cells in by_role.get(NAME_COL, []) for c in cells if c.text]
+    printed_pre = [c for c in pre_cells if c.text]
+    own_first_cell = bool(printed_pre)  # the row prints its first column (no merged cell above)
+    if not name_cells and printed_pre:
+        name_cells, printed_pre = [printed_pre[-1]], printed_pre[:-1]  # "name⇥(empty sub-name)"
+    if not name_cells:
+        return None
+    name = clean_name([c.span for c in name_cells])
+    if not name.text:
+        return None
+    data = [
+        (slot.column, cells[0])
+        for slot, cells in zip(table.slots, aligned.assignment, strict=True)
+        if cells and slot.role in (VALUE, GROWTH, UNIT_COL, ATTR_COL) and slot.column is not None
+    ]
+    if not any(cell.text for _, cell in data):
+        # a first-level indicator printed on its own row: it heads the rows below it
+        state.parent, state.parent_attribute, state.last_top = name.text, None, None
+        return None
+    attribute = next(
+        (
+            ATTRIBUTES[_compact_text(c.text)]
+            for col, c in data
+            if col.role == ATTR_COL and cell_kind(c.text) == ATTR
+        ),
+        None,
+    )
+    attr_printed = any(col.role == ATTR_COL and c.text for col, c in data)
+    has_attr_col = any(c.role == ATTR_COL for c in table.columns)
+    category, parent = _category_and_parent(table, printed_pre)
+    if parent is None and name.sub and state.last_top is not None:
+        parent = state.last_top.name
+        state.parent_attribute = state.last_top.attribute
+    elif (
+        parent is None
+        and not own_first_cell
+        and state.parent
+        and (leading_empty or (has_attr_col and not attr_printed))
+    ):
+        parent = state.parent  # merged first-level cell: the sub-rows of the row above
+    if category is not None:
+        state.category = category
+    if parent is not None and parent != state.parent:
+        state.parent = parent
+        state.parent_attribute = attribute
+    elif parent is None:
+        state.parent = None
+    if attribute is None and parent is not None:
+        attribute = state.parent_attribute
+    elif parent is not None and state.parent_attribute is None:
+        state.parent_attribute = attribute
+    unit = next(
+        (re.sub(r"\s+", "", c.text) for col, c in data if col.role == UNIT_COL and cell_kind(c.text) == UNIT),
+        None,
+    )
+    row = IndicatorRow(
+        name=name.text,
+        line=name_cells[0].line,
+        span=name.span,
+        category=state.category,
+        parent=parent,
+        unit=unit or name.unit or table.unit,
+        attribute=attribute,
+        starred=name.starred,
+    )
+    _fill_values(row, data)
+    if parent is None:
+        state.last_top = row
+    return row
+
+
+def _compact_text(text: str) -> str:
+    t = re.sub(r"\s+", "", text)
+    return t if t in ATTRIBUTES else t.rstrip("指标")
+
+
+def _category_and_parent(table: _Table, printed_pre: list[_Cell]) -> tuple[str | None, str | None]:
+    """Read the cells before the name: a category, a first-level indicator, or both."""
+    if not printed_pre:
+        return None, None
+    if table.pre_joined:  # one cell per line, or a 类别 column: a category, maybe wrapped
+        return _joined(printed_pre), None
+    if len(printed_pre) >= 2:
+        return _joined(printed_pre[:-1]), clean_name([printed_pre[-1].span]).text
+    only = printed_pre[0]
+    if table.pre_is_category or (table.pre_may_be_category and not _looks_indicator(only.text)):
+        return _joined([only]), None
+    return None, clean_name([only.span]).text
+
+
+def _looks_indicator(text: str) -> bool:
+    t = re.sub(r"\s+", "", text).lstrip(_STAR)
+    return bool(_paren_unit(t) or _NAME_ENDING.search(t) or t.startswith(tuple(_STAR)))
+
+
+def _joined(cells: list[_Cell]) -> str:
+    return "".join(re.sub(r"\s+", "", c.text) for c in cells)
+
+
+#: A growth cell that says nothing (a dash or a slash); "*" and "[*]" do say something (set above).
+_NO_GROWTH = {"—", "——", "–", "-", "－", "/", "／", "…"}
+
+
+def _fill_values(row: IndicatorRow, data: list[tuple[Column, _Cell]]) -> None:
+    """The value cells of a row, and its growth columns (planned and achieved)."""
+    last_kind: str | None = None
+    for col, cell in data:
+        if col.role == VALUE:
+            last_kind = col.kind
+            if cell.text:
+                row.cells.append(
+                    IndicatorCell(col.header, col.year, cell.text, col.kind, cell.span, cell.line)
+                )
+        elif col.role == GROWTH and cell.text and cell.text not in _NO_GROWTH:
+            if (last_kind == "Actual" and re.search(r"完成|实际|预计", col.header)) or (
+                last_kind == "Actual" and row.growth is not None
+            ):
+                row.growth_actual = row.growth_actual or cell.text
+            else:
+                row.growth = row.growth or cell.text
+
+
+# --- interface -------------------------------------------------------------------------------
+
+
+def _candidate_blocks(blocks: list[Block], start: int) -> list[Block]:
+    """The blocks from ``start`` that might belong to the table: rows, short cells and a note."""
+    out = []
+    for block in blocks[start:]:
+        text = block.text.strip()
+        if _is_note(text):
+            out.append(block)
+            for more in blocks[start + len(out) :]:
+                if not _NOTE_MORE.match(more.text.strip()):
+                    break
+                out.append(more)
+            break
+        if out and _stops_table(text):
+            break
+        out.append(block)
+    return out
 
 
 def table_extent(blocks: list[Block], start: int) -> int:
     """The number of blocks from ``start`` that belong to the table (rows, wrapped cells, notes)."""
-    n = 0
-    for block in blocks[start:]:
-        text = block.text
-        if _is_row(text) or (len(text) <= 40 and not text.endswith("。")):
-            n += 1
-            continue
-        if text.startswith(("注", "备注")):
-            n += 1
-        break
-    return n
+    _, used = _parse(_candidate_blocks(blocks, start))
+    return used
 
 
 def parse_table(box: Box) -> list[IndicatorRow]:
-    return []
+    """Every data row of an indicator table, with its cells."""
+    rows, _ = _parse(box.blocks, box.title)
+    return rows
