@@ -37,6 +37,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plangraph.entities.regions import NATURAL_FEATURE_ENDINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reference" / "regions.csv"
 
@@ -77,7 +79,7 @@ STOPLIST = set(
 #: Names of provinces are how plans name provinces: the stoplist never removes them (河南, 广西...).
 #: Prefecture short names are checked against the stoplist only: jieba tags many of them oddly
 #: (大连 as an adverb, 保定 as a verb).
-JIEBA_CHECKED_LEVELS = {"District", "County", "CountyLevelCity", "Town", "Township"}
+JIEBA_CHECKED_LEVELS = {"District", "County", "CountyLevelCity", "Town", "Township", "Subdistrict"}
 #: A word jieba counts this often with one of these tags (verbs, adjectives, adverbs, numerals,
 #: directions, times, function words, idioms) is an ordinary word: 复兴, 友好, 比如, 南部, 延长.
 #: Noun tags are left out: jieba tags many real place names as plain nouns (仙桃, 石首).
@@ -85,7 +87,8 @@ JIEBA_COMMON_FREQ = 300
 JIEBA_WORD_TAGS = ("v", "a", "d", "m", "f", "t", "c", "p", "r", "q", "u", "l", "i", "s")
 JIEBA_TOWN_FREQ = 40
 JIEBA_TOWN_ANY_FREQ = 200
-TOWN_LEVELS = {"Town", "Township"}
+TOWN_LEVELS = {"Town", "Township", "Subdistrict"}
+ROAD_LIKE_ENDINGS = ("路", "街", "道", "巷", "里", "村", "区", "园", "场", "社区", "门", "桥头")
 NUMERAL_RE = re.compile("[一二三四五六七八九十百千万两]")
 #: Two-character words at least this frequent (in jieba) are checked at short names' edges.
 BOUNDARY_WORD_FREQ = 200
@@ -103,6 +106,7 @@ class Entry:
     status: str = "current"
     short_names: list[str] = field(default_factory=list)
     former_names: list[str] = field(default_factory=list)
+    list_names: list[str] = field(default_factory=list)
 
 
 # --- downloading ------------------------------------------------------------------------------
@@ -289,8 +293,13 @@ def derived_names(name: str, level: str) -> list[str]:
         short = re.sub(r"(新区|林区|特区|区|县|市|旗)$", "", name)
     elif level in ("Town", "Township"):
         short = re.sub(r"(镇|乡|苏木)$", "", name)
+    elif level == "Subdistrict":
+        # most subdistricts are named after a road or an estate (新华路街道, 和平里街道): no short
+        # name; the others often are former towns still printed as 沟帮子 or 沟帮子镇
+        short = re.sub(r"街道$", "", name)
+        if short.endswith(ROAD_LIKE_ENDINGS):
+            return []
     else:
-        # Subdistrict short names (建设, 跃进, 新华...) are ordinary words: plans print 街道.
         return []
     return [short] if short != name else []
 
@@ -305,19 +314,32 @@ def is_common_word(word: str, level: str, jieba: dict[str, tuple[int, str]]) -> 
     return freq >= JIEBA_COMMON_FREQ and tag.startswith(JIEBA_WORD_TAGS)
 
 
-def safe_short_names(entry: Entry, jieba: dict[str, tuple[int, str]]) -> list[str]:
-    keep = []
+def safe_short_names(entry: Entry, jieba: dict[str, tuple[int, str]]) -> tuple[list[str], list[str]]:
+    """(short names safe alone, town short names safe only as items of a list of places).
+
+    A town short name that is also a word (万福, 沙岗 per jieba; 水源, 永安 in the stoplist) or
+    holds a numeral (九寨, 二台: 建一批, 五星级) is kept for lists like 双台、万福、九寨等特色小镇,
+    where its neighbours show it is a town.
+    """
+    alone: list[str] = []
+    in_lists: list[str] = []
     for short in derived_names(entry.name, entry.level):
-        if len(short) < 2 or short in keep:
+        if len(short) < 2 or short in alone or short in in_lists:
+            continue
+        if entry.level in TOWN_LEVELS and (
+            short in STOPLIST
+            or is_common_word(short, entry.level, jieba)
+            or (len(short) == 2 and NUMERAL_RE.search(short))
+            or (entry.level == "Subdistrict" and (len(short) == 2 or short.endswith(NATURAL_FEATURE_ENDINGS)))
+        ):  # subdistricts: 建设, 跃进 are words, 女儿河, 大凌河 also the rivers
+            in_lists.append(short)
             continue
         if entry.level != "Province" and short in STOPLIST:
             continue
         if entry.level in JIEBA_CHECKED_LEVELS and is_common_word(short, entry.level, jieba):
             continue
-        if entry.level in TOWN_LEVELS and len(short) == 2 and NUMERAL_RE.search(short):
-            continue  # 建一, 二台, 五星: read as 建一批, 二台设备, 五星级
-        keep.append(short)
-    return keep
+        alone.append(short)
+    return alone, in_lists
 
 
 def boundary_words(jieba: dict[str, tuple[int, str]], entries: dict[str, Entry]) -> list[str]:
@@ -365,7 +387,9 @@ def write(entries: dict[str, Entry], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["code", "name", "level", "parent_code", "short_names", "status", "former_names"])
+        w.writerow(
+            ["code", "name", "level", "parent_code", "short_names", "status", "former_names", "list_names"]
+        )
         for code in sorted(entries):
             e = entries[code]
             w.writerow(
@@ -377,6 +401,7 @@ def write(entries: dict[str, Entry], out: Path) -> None:
                     "|".join(e.short_names),
                     e.status,
                     "|".join(e.former_names),
+                    "|".join(e.list_names),
                 ]
             )
 
@@ -403,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         jieba = jieba_words(cache)
         entries = merge(read_edition(current_dir), read_edition(old_dir))
         for e in entries.values():
-            e.short_names = safe_short_names(e, jieba)
+            e.short_names, e.list_names = safe_short_names(e, jieba)
         write(entries, args.out)
         words = boundary_words(jieba, entries)
         words_file = args.out.with_suffix(".words.txt")
@@ -424,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
                 "short_names": "safe shorter names, '|'-separated",
                 "status": "current, or historical (only in the older edition)",
                 "former_names": "names the older edition gave the same code, '|'-separated",
+                "list_names": "town short names that are also words: only read inside a list of places",
             },
             "sources": [
                 {

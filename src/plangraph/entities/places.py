@@ -36,6 +36,9 @@ NOT_THE_PLACE_AFTER = (
     "胡同",
     "巷",
 )
+#: What separates the items of a list of places, and what may follow the last item.
+LIST_SEPARATOR = "、"
+ITEM_END = frozenset("、，,。；;：:等和及与）)")
 #: How far before/after a short name to look for a longer word that holds it (入海口, 长白山).
 HOLDING_REACH = 4
 #: Levels that can stand for a whole document's jurisdiction when metadata gives none.
@@ -50,6 +53,7 @@ class _Matcher:
 
     lengths: dict[str, tuple[int, ...]]  # first two characters -> name lengths, longest first
     names: frozenset[str]
+    longest: int
 
 
 @lru_cache(maxsize=4)
@@ -61,6 +65,7 @@ def _matcher(gazetteer: Gazetteer) -> _Matcher:
     return _Matcher(
         lengths={p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()},
         names=frozenset(names),
+        longest=max(map(len, names), default=0),
     )
 
 
@@ -87,7 +92,65 @@ def find_places(
             continue
         found.append((i, i + len(hit[0]), hit[1]))
         i += len(hit[0])
-    return found
+    return _add_list_items(text, found, matcher, gazetteer, context)
+
+
+def _add_list_items(
+    text: str,
+    found: list[tuple[int, int, Region]],
+    matcher: _Matcher,
+    gazetteer: Gazetteer,
+    context: Sequence[str],
+) -> list[tuple[int, int, Region]]:
+    """Add towns printed by a short name that is also a word (万福, 九寨), where a list shows them:
+    the item next to them across a 、 is a place found already (双台、万福、九寨等特色小镇)."""
+    spans = sorted(found)
+    grown = True
+    while grown:
+        grown = False
+        starts, ends = {s for s, _, _ in spans}, {e for _, e, _ in spans}
+        for start, end, region in list(spans):
+            local = [region.code, *context]
+            after = _list_item_after(text, end, matcher, gazetteer, local) if end not in starts else None
+            before = _list_item_before(text, start, matcher, gazetteer, local) if start not in ends else None
+            for item in (after, before):
+                if item is not None and not any(s < item[1] and item[0] < e for s, e, _ in spans):
+                    spans.append(item)
+                    grown = True
+        spans.sort()
+    return spans
+
+
+def _list_item_after(
+    text: str, end: int, matcher: _Matcher, gazetteer: Gazetteer, context: Sequence[str]
+) -> tuple[int, int, Region] | None:
+    """A list-only name right after ``、`` at ``end`` that ends the item (、，等 or a number)."""
+    if text[end : end + 1] != LIST_SEPARATOR:
+        return None
+    start = end + 1
+    for length in matcher.lengths.get(text[start : start + 2], ()):
+        stop = start + length
+        if stop <= len(text) and (stop == len(text) or text[stop] in ITEM_END or text[stop].isdigit()):
+            region = gazetteer.resolve(text[start:stop], context, list_item=True)
+            if region is not None:
+                return start, stop, region
+    return None
+
+
+def _list_item_before(
+    text: str, start: int, matcher: _Matcher, gazetteer: Gazetteer, context: Sequence[str]
+) -> tuple[int, int, Region] | None:
+    """A list-only name ending just before the ``、`` in front of ``start``."""
+    if start < 1 or text[start - 1] != LIST_SEPARATOR:
+        return None
+    stop = start - 1
+    for length in range(min(matcher.longest, stop), 1, -1):
+        name = text[stop - length : stop]
+        if name in matcher.names:
+            region = gazetteer.resolve(name, context, list_item=True)
+            if region is not None:
+                return stop - length, stop, region
+    return None
 
 
 def _longest_at(

@@ -48,7 +48,9 @@ GENERIC_FULL_NAMES = frozenset({"城区", "郊区", "矿区", "东区", "西区"
 #: Endings of short names that also name a river, lake, mountain or island (太子河, 弓长岭).
 NATURAL_FEATURE_ENDINGS = ("河", "江", "湖", "海", "山", "岭", "峰", "岛", "湾", "泉")
 
-FULL, FORMER, SHORT = 0, 1, 2  # how a name belongs to a region, best first
+#: How a name belongs to a region, best first. LIST: a town's short name that is also a word
+#: (万福, 九寨), read only as an item of a list of places (双台、万福、九寨等).
+FULL, FORMER, SHORT, LIST = 0, 1, 2, 3
 
 FAR = 1_000  # context distance of a region unrelated to the context
 
@@ -74,10 +76,12 @@ class Gazetteer:
         historical: Iterable[str] = (),
         former_names: dict[str, tuple[str, ...]] | None = None,
         boundary_words: Iterable[str] = (),
+        list_names: dict[str, tuple[str, ...]] | None = None,
     ):
         self._regions: dict[str, Region] = {r.code: r for r in regions}
         self._historical = frozenset(historical)
         self._former = dict(former_names or {})
+        self._list_names = dict(list_names or {})
         #: frequent two-character words that may straddle a short name's edge (出海|口)
         self.boundary_words = frozenset(boundary_words)
         self._children: dict[str, list[str]] = defaultdict(list)
@@ -90,6 +94,8 @@ class Gazetteer:
                 self._add_name(name, region.code, FORMER)
             for name in region.short_names:
                 self._add_name(name, region.code, SHORT)
+            for name in self._list_names.get(region.code, ()):
+                self._add_name(name, region.code, LIST)
         self._chains: dict[str, tuple[str, ...]] = {}
 
     def _add_name(self, name: str, code: str, kind: int) -> None:
@@ -113,13 +119,17 @@ class Gazetteer:
 
     @classmethod
     def read(cls, path: Path) -> Gazetteer:
-        regions, historical, former = [], [], {}
+        regions: list[Region] = []
+        historical: list[str] = []
+        former: dict[str, tuple[str, ...]] = {}
+        in_lists: dict[str, tuple[str, ...]] = {}
         with path.open(encoding="utf-8", newline="") as f:
             rows = csv.reader(line for line in f if not line.startswith("#"))
             column = {name: i for i, name in enumerate(next(rows))}
             code_i, name_i, level_i = column["code"], column["name"], column["level"]
             parent_i, short_i = column["parent_code"], column["short_names"]
             status_i, former_i = column.get("status"), column.get("former_names")
+            list_i = column.get("list_names")
             for row in rows:
                 code = row[code_i]
                 short = row[short_i]
@@ -136,12 +146,14 @@ class Gazetteer:
                     historical.append(code)
                 if former_i is not None and row[former_i]:
                     former[code] = tuple(row[former_i].split("|"))
+                if list_i is not None and row[list_i]:
+                    in_lists[code] = tuple(row[list_i].split("|"))
         words_file = path.with_suffix(".words.txt")
         words: list[str] = []
         if words_file.exists():
             text = words_file.read_text(encoding="utf-8")
             words = [w for w in text.split("\n") if w and not w.startswith("#")]
-        return cls(regions, historical, former, words)
+        return cls(regions, historical, former, words, in_lists)
 
     # --- hierarchy ----------------------------------------------------------------------------
 
@@ -190,30 +202,34 @@ class Gazetteer:
         return self._names.keys()
 
     def all_names(self, code: str) -> list[str]:
-        """Full name first, then short names, then former names."""
+        """Full name first, then short names (also those read only in lists), then former names."""
         region = self._regions[code]
-        return list(dict.fromkeys([region.name, *region.short_names, *self.former_names(code)]))
+        names = [region.name, *region.short_names, *self._list_names.get(code, ()), *self.former_names(code)]
+        return list(dict.fromkeys(names))
 
     def is_name_of(self, name: str, code: str) -> bool:
         """True when ``name`` is the region's full or former name (not merely a short name)."""
         hit = self._names.get(name, {}).get(code)
-        return hit is not None and hit.kind != SHORT
+        return hit is not None and hit.kind < SHORT
 
     def candidates(self, name: str) -> list[NameHit]:
         return list(self._names.get(normalise(name), {}).values())
 
-    def resolve(self, name: str, context: Sequence[str] = ()) -> Region | None:
+    def resolve(self, name: str, context: Sequence[str] = (), *, list_item: bool = False) -> Region | None:
         """The region a printed name (full or short) most plausibly denotes, or None.
 
         ``context`` holds region codes, most specific first (the document's jurisdiction and its
         ancestors; a caller may put a region printed just before the name in front). A candidate
         inside (or enclosing) an earlier context code wins; then a full name over a short one, a
         current code over a withdrawn one, a larger area over a smaller one. Towns resolve only
-        inside the context (short town names only inside a prefecture or county of it), counties
-        outside it only by a full name, and a tie that these rules cannot break gives None.
+        inside the context (short town names only inside a prefecture or county of it), and a tie
+        that these rules cannot break gives None. ``list_item``: the name is an item of a list of
+        places, so a town's short name that is also a word (万福) may be read.
         """
         ranked = []
         for hit in self.candidates(name):
+            if hit.kind == LIST and not list_item:
+                continue
             key = self._rank(hit, context)
             if key is not None:
                 ranked.append((key, hit.code))
@@ -230,7 +246,7 @@ class Gazetteer:
             return None
         distance, anchor = self._context_distance(hit.code, context)
         if region.level in TOWN_LEVELS and (
-            anchor is None or (hit.kind == SHORT and anchor.level == "Province")
+            anchor is None or (hit.kind >= SHORT and anchor.level == "Province")
         ):
             return None
         if region.level in COUNTY_LEVELS and not self._county_ok(hit, region, anchor):
