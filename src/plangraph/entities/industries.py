@@ -391,7 +391,8 @@ def is_umbrella(name: str) -> bool:
     core = display_name(name)
     if core in _UMBRELLA_EXACT or normalise_name(name) in _UMBRELLA_EXACT:
         return True
-    rest = core
+    # "三个特色产业", "四大产业": a counted group of industries.
+    rest = re.sub(r"^[一二两三四五六七八九十0-9]+[个大项类]", "", core)
     # An umbrella is made only of grouping words: 战略性新兴产业 -> "", 传统优势产业 -> "".
     changed = True
     while changed and rest:

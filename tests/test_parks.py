@@ -1,0 +1,64 @@
+"""Park names: found by their endings, kept only with a proper element, variants merged."""
+
+from __future__ import annotations
+
+from plangraph.entities import parks
+from plangraph.entities.common import document_context
+from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, SourceFile
+
+
+def _doc(*paragraphs: str, region: str | None = "211000") -> ParsedDocument:
+    text = "\n".join(paragraphs) + "\n"
+    source = SourceFile("t.txt", path=__import__("pathlib").Path("t.txt"), text=text, encoding="utf-8")
+    blocks, offset = [], 0
+    for n, para in enumerate(paragraphs, start=1):
+        blocks.append(Block(source.span(offset, offset + len(para)), n))
+        offset += len(para) + 1
+    meta = Metadata(doc_type="five-year-plan", title="t", region_code=region)
+    return ParsedDocument(DocumentText(source, 0, blocks, 1, len(paragraphs)), meta)
+
+
+def _parks(*paragraphs: str):
+    return parks.extract_parks(document_context(_doc(*paragraphs)))
+
+
+def test_names_start_after_the_verb_and_keep_their_proper_part():
+    found = [m.name for m in parks.find_park_mentions("依托中南数字产业园，统筹推进综合保税区建设。")]
+    assert found == ["中南数字产业园", "综合保税区"]
+
+
+def test_generic_phrases_are_not_parks():
+    assert _parks("引导各类开发区推行数字化改造，建设新型建材产业园和现代农业示范园区。") == []
+
+
+def test_variants_merge_into_one_park_with_aliases():
+    result = _parks(
+        "推进佟二堡电子商务产业园建设。",
+        "着力构建佟二堡全产业链型电商基地。",
+        "统筹规划宏伟特种运输服务集聚区，提升特种运输服务集聚区品质。",
+    )
+    names = {p.name: p for p in result}
+    assert "佟二堡全产业链型电商基地" in names or "佟二堡电子商务产业园" in names
+    tong = next(p for p in result if p.name.startswith("佟二堡"))
+    assert {tong.name, *tong.aliases} == {"佟二堡电子商务产业园", "佟二堡全产业链型电商基地"}
+    special = next(p for p in result if "特种运输" in p.name)
+    assert special.aliases == {"特种运输服务集聚区"}
+
+
+def test_hosted_industries_come_with_the_sentence_they_were_read_from():
+    (park,) = _parks("辽阳高新技术产业开发区：重点发展精细化工、新材料，打造化工新材料基地。")
+    concepts = [c for c, _ in park.industries]
+    assert "fine-chemical" in concepts and "new-materials" in concepts
+    for _, evidence in park.industries:
+        assert "重点发展" in evidence.span.text
+        assert evidence.span.text == _doc_text(evidence)
+
+
+def _doc_text(evidence) -> str:
+    return evidence.span.text  # offsets are checked in test_projects: spans quote their source
+
+
+def test_level_and_region_from_the_name():
+    (park,) = _parks("建设辽阳国家现代农业示范区。")
+    assert park.level == "national"
+    assert park.region_code == "211000"
