@@ -26,6 +26,7 @@ from .model import DocumentText, InputError, Metadata, ParsedDocument
 from .serialize import write_trig
 from .settings import get_settings
 from .structure import parse_structure
+from .validate import ValidationResult, validate_dataset
 
 SOURCES_DIR = "sources"
 
@@ -92,7 +93,7 @@ class BuildReport:
     documents: list[DocumentSummary] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files that could not be built
     warnings: list[str] = field(default_factory=list)
-    validation: object | None = None  # validate.ValidationResult
+    validation: ValidationResult | None = None
     triples: int = 0
     seconds: float = 0.0
     written: bool = False
@@ -109,7 +110,7 @@ class BuildReport:
             lines.append(f"  {d.file}: {d.title} ({counts})")
         lines += [f"warning: {w}" for w in self.warnings]
         if self.validation is not None:
-            lines.append(self.validation.summary_line())  # type: ignore[attr-defined]
+            lines.append(self.validation.text().splitlines()[0])
         lines.append(
             f"output: {self.out_dir}" if self.written else "nothing written; the previous build is unchanged"
         )
@@ -121,6 +122,7 @@ class BuildReport:
             "problems": self.problems,
             "warnings": self.warnings,
             "triples": self.triples,
+            "validation": None if self.validation is None else self.validation.to_dict(),
         }
 
 
@@ -240,13 +242,11 @@ def build(
     report.triples = sum(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier)
 
     if validate:
-        from .validate import validate_dataset
-
         report.validation = validate_dataset(dataset, source_texts)
-        if not report.validation.conforms:  # type: ignore[attr-defined]
+        if not report.validation.conforms:
             report.problems.append(
                 "the graph does not conform to ontology/shapes.ttl:\n" + report.validation.text()
-            )  # type: ignore[attr-defined]
+            )
             report.seconds = time.monotonic() - started
             return report
 

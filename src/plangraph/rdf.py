@@ -191,9 +191,9 @@ class DocumentGraph:
                 if item.number is not None:
                     self.add(it, PG.itemNumber, integer(item.number))
                 if item.group:
-                    self.add(it, PG.group, zh(item.group))
+                    self.add(it, PG.group, Literal(item.group))
                 if item.description:
-                    self.add(it, PG.description, zh(item.description))
+                    self.add(it, PG.description, Literal(item.description))
                 self.mentioned(it, item.span, item.line)
         for r, row in enumerate(box.rows, start=1):
             self.add_row(node, box, r, row)
@@ -205,7 +205,7 @@ class DocumentGraph:
         if row.unit:
             self.add(ind, PG.unit, Literal(row.unit))
         if row.category:
-            self.add(ind, PG.category, zh(row.category))
+            self.add(ind, PG.category, Literal(row.category))
         if row.parent:
             parent = vocab.indicator_iri(row.parent)
             self.add(parent, RDF.type, PG.Indicator)
@@ -264,7 +264,7 @@ class DocumentGraph:
         for alias in sorted(park.aliases - {park.name}):
             self.add(node, SKOS.altLabel, zh(alias))
         if park.kind:
-            self.add(node, PG.parkKind, zh(park.kind))
+            self.add(node, PG.parkKind, Literal(park.kind))
         if park.level in ("national", "provincial"):
             self.add(node, PG.parkLevel, PG.National if park.level == "national" else PG.Provincial)
         first = park.spans[0] if park.spans else None
@@ -280,13 +280,12 @@ class DocumentGraph:
         self.add(node, RDF.type, PG.Project)
         self.add(node, RDFS.label, zh(project.name))
         if project.box is not None:
-            box_node = vocab.box_iri(self.iri, project.box)
-            first = project.spans[0] if project.spans else None
-            self.relation(node, PG.listedIn, box_node, first)
+            # the project's own mention (its line in the box) is the evidence of the listing
+            self.add(node, PG.listedIn, vocab.box_iri(self.iri, project.box))
             if project.item_number is not None:
                 self.add(node, PG.itemNumber, integer(project.item_number))
             if project.group:
-                self.add(node, PG.group, zh(project.group))
+                self.add(node, PG.group, Literal(project.group))
         for ev in project.spans:
             self.mentioned(node, ev.span, ev.line)
         if project.industry:
@@ -295,7 +294,7 @@ class DocumentGraph:
         if project.status in ("Planned", "Ongoing", "Completed"):
             self.add(node, PG.status, PG[project.status])
         if project.capacity:
-            self.add(node, PG.capacity, zh(project.capacity))
+            self.add(node, PG.capacity, Literal(project.capacity))
         if project.location:
             kind, key, ev = project.location
             target = self.park_iri(key) if kind == "park" else vocab.region_iri(key)

@@ -1,0 +1,134 @@
+"""Benchmarks: speed and memory of each stage, as ratios against a baseline measured in the same run.
+
+    make bench            (or: .venv/bin/python benchmarks/run.py [--repeat N] [--json])
+
+Machines here are noisy, so absolute seconds mean little from one run to the next. Every timing
+is reported next to a baseline taken in the same process, in the same run:
+
+- extraction stages are compared with decoding the same files (ingest.read_source): "structure
+  costs 3.1x reading";
+- the full build is compared with extraction alone;
+- SPARQL over the in-memory pyoxigraph store is compared with the on-disk store and with rdflib's
+  in-memory graph on the same queries (the design choice the settings document);
+- peak memory (tracemalloc) of a build is compared with the size of the text it reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from plangraph import pipeline, store
+from plangraph.ingest import read_documents, read_source
+from plangraph.settings import get_settings
+from plangraph.structure import parse_structure
+
+QUERIES = {
+    "count by class": "SELECT ?c (COUNT(?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c",
+    "projects with box": "SELECT ?p ?b WHERE { ?p a pg:Project ; pg:listedIn ?b . ?b pg:number ?n }",
+    "observations": "SELECT ?o ?v WHERE { ?o a pg:Observation ; pg:valueText ?v ; pg:indicator/rdfs:label ?l }",
+    "mentions by line": "SELECT ?m WHERE { ?m a pg:Mention ; pg:line ?l FILTER(?l > 100) }",
+}
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_stages(files: list[Path], repeat: int) -> dict[str, float]:
+    read = timed(lambda: [read_source(f) for f in files], repeat)
+    ingest = timed(lambda: [read_documents(f) for f in files], repeat)
+    structure = timed(lambda: [parse_structure(d) for f in files for d in read_documents(f)], repeat)
+    extract = timed(lambda: [pipeline.parse_file(f) for f in files], repeat)
+    return {"read (baseline)": read, "ingest": ingest, "ingest+structure": structure, "extract (all stages)": extract}
+
+
+def bench_build(files: list[Path], validate: bool) -> tuple[float, int, Path]:
+    out = Path(tempfile.mkdtemp(prefix="plangraph-bench-")) / "build"
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = pipeline.build(files, out, progress=False, validate=validate)
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if not report.ok:
+        sys.exit("benchmark build failed: " + "; ".join(report.problems))
+    return seconds, peak, out
+
+
+def bench_queries(build_dir: Path, repeat: int) -> dict[str, dict[str, float]]:
+    import rdflib
+
+    from plangraph.vocab import STANDARD_PREFIXES
+
+    memory = store.open_store(build_dir, in_memory=True)
+    disk = store.open_store(build_dir, in_memory=False)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(build_dir / store.TRIG_NAME, format="trig")
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in STANDARD_PREFIXES.items())
+    out = {}
+    for name, q in QUERIES.items():
+        base = timed(lambda q=q: list(store.query(memory, q)), repeat)  # type: ignore[call-overload]
+        out[name] = {
+            "oxigraph in memory (baseline)": base,
+            "oxigraph on disk": timed(lambda q=q: list(store.query(disk, q)), repeat) / base,  # type: ignore[call-overload]
+            "rdflib in memory": timed(lambda q=q: list(ds.query(prefixes + q)), max(1, repeat // 3)) / base,
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median is kept)")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = ap.parse_args(argv)
+
+    files = pipeline.find_inputs([get_settings().corpus_dir])
+    text_bytes = sum(len(read_source(f).text.encode("utf-8")) for f in files)
+    stages = bench_stages(files, args.repeat)
+    build_plain, _, _ = bench_build(files, validate=False)
+    build_valid, peak, out = bench_build(files, validate=True)
+    queries = bench_queries(out, args.repeat)
+    base = stages["read (baseline)"]
+    result = {
+        "corpus": {"files": len(files), "text_bytes": text_bytes},
+        "stages (x reading the files)": {k: round(v / base, 1) for k, v in stages.items()},
+        "build (x extraction)": {
+            "build without validation": round(build_plain / stages["extract (all stages)"], 2),
+            "build with SHACL validation": round(build_valid / stages["extract (all stages)"], 2),
+        },
+        "peak memory of a build (x text size)": round(peak / text_bytes, 1),
+        "queries (x oxigraph in memory)": {
+            name: {k: round(v, 2) if "baseline" not in k else f"{v * 1000:.1f} ms" for k, v in row.items()}
+            for name, row in queries.items()
+        },
+        "baseline seconds (for orientation only)": {"read": round(base, 4), "extract": round(stages["extract (all stages)"], 3)},
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for section, values in result.items():
+            print(section)
+            if isinstance(values, dict):
+                for k, v in values.items():
+                    print(f"  {k:<36} {v}")
+            else:
+                print(f"  {values}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
