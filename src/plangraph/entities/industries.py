@@ -311,6 +311,13 @@ _UMBRELLA_WORDS = (
     "基础",
     "核心",
     "新业态",
+    "智慧",
+    "智能",
+    "生态",
+    "低碳",
+    "跨行业",
+    "沿海地区",
+    "重大",
 )
 _UMBRELLA_EXACT = {
     "产业",
@@ -417,6 +424,8 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
         return True
     if is_umbrella(text) or _NOT_INDUSTRY.search(text):
         return False
+    if text.endswith("经济"):
+        return False  # 夜经济, 共享经济, 村级集体经济: economies, not industries (林下经济 is curated)
     if lenient:
         return True
     if text.endswith("产品"):
