@@ -4,9 +4,13 @@
     .venv/bin/python scripts/eval_places.py                       # corpus files that have gold
     .venv/bin/python scripts/eval_places.py --all --show          # every corpus file, list places
     .venv/bin/python scripts/eval_places.py --no-meta             # infer the jurisdiction
+    .venv/bin/python scripts/eval_places.py --pipeline            # real ingest + metadata stages
 
-Each corpus file is read as one document, one Block per non-empty line. The document's
-jurisdiction comes from the gold metadata (as the metadata stage would give it) unless --no-meta.
+By default each corpus file is read as one document, one Block per non-empty line, and the
+document's jurisdiction comes from the gold metadata (as the metadata stage would give it) unless
+--no-meta. With --pipeline the project's own stages read the file (ingest splits documents and drops
+noise, metadata finds the jurisdiction); the places of all documents of a file are pooled, as the
+scorer does.
 Scoring follows ../shared/eval/score.py: a predicted place is a distinct region, matched to a gold
 name by its full name or one of its alternative names, strictly and then fuzzily.
 """
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from plangraph.entities.places import document_context, extract_places
 from plangraph.entities.regions import Gazetteer
-from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, SourceFile
+from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, Place, SourceFile
 from plangraph.settings import PROJECT_ROOT, get_settings
 
 GOLD_DIRS = (PROJECT_ROOT.parent / "shared" / "eval" / "gold", Path("/work/shared/eval/gold"))
@@ -95,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--all", action="store_true", help="also run corpus files without gold")
     ap.add_argument("--show", action="store_true", help="list the places found")
     ap.add_argument("--no-meta", action="store_true", help="infer the jurisdiction from the text")
+    ap.add_argument("--pipeline", action="store_true", help="read files with the project's own stages")
     args = ap.parse_args(argv)
     similar, norm = load_scorer_similar()
     gold_dir = next((d for d in GOLD_DIRS if d.is_dir()), None)
@@ -105,11 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         gold = json.loads(gold_file.read_text(encoding="utf-8")) if gold_file and gold_file.exists() else None
         if gold is None and not args.all:
             continue
-        code = None if args.no_meta or gold is None else gold_region_code(gold["meta"], gazetteer)
-        doc = read_document(path, code)
-        places = extract_places(doc, gazetteer)
-        regions = {p.region.code: p for p in places}
-        context = document_context(doc, gazetteer)
+        if args.pipeline:
+            from plangraph.pipeline import parse_file  # the whole extraction, as a build runs it
+
+            docs = parse_file(path)
+            places = [p for d in docs for p in d.entities.places]
+            context = [d.metadata.region_code for d in docs]
+        else:
+            code = None if args.no_meta or gold is None else gold_region_code(gold["meta"], gazetteer)
+            doc = read_document(path, code)
+            places = extract_places(doc, gazetteer)
+            context = document_context(doc, gazetteer)
+        regions: dict[str, Place] = {}
+        for place in places:
+            regions.setdefault(place.region.code, place)
         print(f"== {path.name}: context {context}, {len(places)} mentions of {len(regions)} regions")
         if args.show:
             for c, p in sorted(regions.items(), key=lambda kv: kv[1].line):

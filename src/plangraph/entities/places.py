@@ -109,10 +109,11 @@ def _add_list_items(
     while grown:
         grown = False
         starts, ends = {s for s, _, _ in spans}, {e for _, e, _ in spans}
-        for start, end, region in list(spans):
-            local = [region.code, *context]
-            after = _list_item_after(text, end, matcher, gazetteer, local) if end not in starts else None
-            before = _list_item_before(text, start, matcher, gazetteer, local) if start not in ends else None
+        for start, end, _ in list(spans):
+            after = _list_item_after(text, end, matcher, gazetteer, context) if end not in starts else None
+            before = (
+                _list_item_before(text, start, matcher, gazetteer, context) if start not in ends else None
+            )
             for item in (after, before):
                 if item is not None and not any(s < item[1] and item[0] < e for s, e, _ in spans):
                     spans.append(item)

@@ -44,6 +44,26 @@ COUNTY_LEVELS = frozenset({"District", "County", "CountyLevelCity"})
 TOWN_LEVELS = frozenset({"Town", "Township", "Subdistrict", "Village"})
 #: Full names that are also ordinary words of plan text (中心城区, 矿区): never read as a region.
 GENERIC_FULL_NAMES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "新区", "市辖区"})
+#: Districts named like a part of any city (老城区, 新城区 are also "the old/new town"): read only
+#: inside their own city.
+GENERIC_DISTRICT_STEMS = frozenset(
+    {
+        "老城",
+        "新城",
+        "城中",
+        "城东",
+        "城西",
+        "城南",
+        "城北",
+        "城关",
+        "市中",
+        "南郊",
+        "北郊",
+        "东郊",
+        "西郊",
+        "中心",
+    }
+)
 
 #: Endings of short names that also name a river, lake, mountain or island (太子河, 弓长岭).
 NATURAL_FEATURE_ENDINGS = ("河", "江", "湖", "海", "山", "岭", "峰", "岛", "湾", "泉")
@@ -97,6 +117,13 @@ class Gazetteer:
             for name in self._list_names.get(region.code, ()):
                 self._add_name(name, region.code, LIST)
         self._chains: dict[str, tuple[str, ...]] = {}
+        #: provinces without prefecture cities: 北京, 天津, 上海, 重庆
+        self._municipalities = frozenset(
+            r.code
+            for r in self._regions.values()
+            if r.level == "Province"
+            and not any(self._regions[c].level == "PrefectureCity" for c in self._children.get(r.code, ()))
+        )
 
     def _add_name(self, name: str, code: str, kind: int) -> None:
         hits = self._names[name]
@@ -246,7 +273,7 @@ class Gazetteer:
             return None
         distance, anchor = self._context_distance(hit.code, context)
         if region.level in TOWN_LEVELS and (
-            anchor is None or (hit.kind >= SHORT and anchor.level == "Province")
+            anchor is None or (hit.kind >= SHORT and not self._is_local(anchor))
         ):
             return None
         if region.level in COUNTY_LEVELS and not self._county_ok(hit, region, anchor):
@@ -254,20 +281,27 @@ class Gazetteer:
         historical = 1 if hit.code in self._historical else 0
         return (distance, hit.kind, historical, LEVELS.index(region.level))
 
-    @staticmethod
-    def _county_ok(hit: NameHit, region: Region, anchor: Region | None) -> bool:
+    def _is_local(self, anchor: Region) -> bool:
+        """A city or county of the context (a municipality such as 北京市 counts as a city)."""
+        return anchor.level != "Province" or anchor.code in self._municipalities
+
+    def _county_ok(self, hit: NameHit, region: Region, anchor: Region | None) -> bool:
         """Whether a county-level name can be read outside the document's own city or county.
 
         Inside it, always. Outside, a full name only when its stem is a safe short name (老城区 and
         和平区 are ordinary words elsewhere), a short name only when longer than two characters
         (大东, 辽中, 上城 are too often pieces of other words; 鲅鱼圈, 瓦房店 are not) and not the
-        name of a river or mountain (太子河, 弓长岭 are also the river and the ridge).
+        name of a river or mountain (太子河, 弓长岭 are also the river and the ridge). Districts named
+        like any city's part (老城区) need their own city.
         """
-        if anchor is not None and anchor.level != "Province":
+        if anchor is not None and self._is_local(anchor):
             return True
         if hit.kind == SHORT:
             return len(hit.name) >= 3 and not hit.name.endswith(NATURAL_FEATURE_ENDINGS)
-        return bool(region.short_names)
+        stem = region.name[:-1]
+        # 老城区, 滨海新区, 新市区, 古城区 are also ordinary phrases: a name whose stem was dropped as
+        # unsafe (a one-character stem, as in 义县, is no word) needs its own city
+        return len(stem) < 2 or (bool(region.short_names) and stem not in GENERIC_DISTRICT_STEMS)
 
     def _context_distance(self, code: str, context: Sequence[str]) -> tuple[int, Region | None]:
         """Index of the first context code related to ``code``, and the region that anchors it.
