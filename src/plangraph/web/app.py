@@ -1,0 +1,112 @@
+"""The web application: SPARQL endpoint, REST helpers and the web UI over one build.
+
+    create_app(build_dir, settings) -> FastAPI     (library use, tests)
+    serve(build_dir, host, port, allow_updates, update_token)   (`plangraph serve`)
+
+Everything reads the graph through one :class:`~plangraph.web.workers.QueryEngine`, so the limits of
+:mod:`plangraph.settings` (time, rows, sizes) apply to the pages and the API as to the endpoint.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__ as PLANGRAPH_VERSION
+from ..settings import Settings, get_settings
+from ..store import STORE_NAME, StoreError, trig_path
+from .api import api_router
+from .pages import STATIC_DIR, pages_router
+from .sources import SourceTexts
+from .sparql import EXPOSED_HEADERS, sparql_router
+from .workers import QueryEngine
+
+log = logging.getLogger(__name__)
+
+#: Where a build keeps copies of its source files (``build/sources/<file name>``).
+SOURCES_DIR = "sources"
+
+
+def check_build(build_dir: Path, settings: Settings) -> None:
+    """Fail early, with the command to run, when there is nothing to serve."""
+    in_memory = settings.store_in_memory or settings.allow_updates
+    needed = trig_path(build_dir) if in_memory else Path(build_dir) / STORE_NAME
+    if not needed.exists():
+        raise StoreError(
+            f"{build_dir}: no built graph ({needed.name} is missing); run `plangraph build` first"
+        )
+
+
+def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app over a build directory; the query workers start with the app."""
+    settings = settings or get_settings()
+    build_dir = Path(build_dir)
+    engine = QueryEngine(build_dir, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    app = FastAPI(
+        title="plangraph",
+        version=PLANGRAPH_VERSION,
+        description=(
+            "A knowledge graph of Chinese development plans and work reports, with provenance. "
+            "SPARQL 1.1 Protocol endpoint at `/sparql`, REST helpers under `/api`, web UI at `/`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.state.build_dir = build_dir
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        expose_headers=list(EXPOSED_HEADERS),
+        max_age=3600,
+    )
+    # Source texts: the copies the build made, else the corpus folder (older builds).
+    texts = SourceTexts([build_dir / SOURCES_DIR, settings.corpus_dir])
+    app.include_router(sparql_router(engine, html_redirect="/editor"))
+    app.include_router(api_router(engine, settings, texts))
+    app.include_router(pages_router(engine, settings, texts))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def serve(
+    build_dir: Path,
+    host: str,
+    port: int,
+    allow_updates: bool = False,
+    update_token: str | None = None,
+) -> None:
+    """Serve the app with uvicorn until interrupted (`plangraph serve`)."""
+    import uvicorn
+
+    base = get_settings()
+    allow_updates = allow_updates or base.allow_updates
+    update_token = update_token or base.update_token
+    if allow_updates and not update_token:
+        raise ValueError(
+            "--allow-updates needs --update-token (or PLANGRAPH_UPDATE_TOKEN): updates are never open"
+        )
+    settings = base.with_overrides(
+        allow_updates=allow_updates, update_token=update_token, host=host, port=port
+    )
+    check_build(Path(build_dir), settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    app = create_app(Path(build_dir), settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
