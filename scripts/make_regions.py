@@ -71,7 +71,7 @@ STOPLIST = set(
     运河 路桥 天桥 平原 中原 河口 港口 海港 临港 滨海 沿海 江北 江南 江东 河东 河西 海东 海西 东山 西山
     南山 北山 东湖 西湖 南湖 太湖 东海 南海 北海 天河 天山 泰山 龙门 沙河 大城 江山 牡丹 莲花 芙蓉
     凤凰 白云 光泽 清水 温泉 甘泉 长子 洞口 会同 大方 东方 黄龙 东坡 西夏 中山 城阳 宏伟 水源 双河 汤河
-    首都 中央 国家 地方 安康 长治 阿里 兴安 石化 钢都 镁都 海南 河南 河北 山东 山西 湖南 湖北
+    首都 中央 国家 地方 安康 长治 阿里 兴安 日照 白银 石化 钢都 镁都 海南 河南 河北 山东 山西 湖南 湖北
     广东 广西 江西
     """
     )
@@ -95,6 +95,9 @@ BOUNDARY_WORD_FREQ = 200
 #: Longer words holding a short name (入海口, 长白山) count from this frequency, up to this length.
 HOLDING_WORD_FREQ = 20
 MAX_HOLDING_WORD = 6
+#: Words that begin with a short name count from this frequency (朝阳产业 is rare in jieba's corpus
+#: and common in plans), if tagged as ordinary nouns, verbs, adjectives or idioms.
+LEADING_WORD_FREQ = 3
 
 
 @dataclass
@@ -347,7 +350,8 @@ def boundary_words(jieba: dict[str, tuple[int, str]], entries: dict[str, Entry])
 
     Two kinds: frequent two-character words that can straddle the edge of a short name (出海|口 is
     not 海口, 加大|东部 is not 大东, 新台|阶 is not 新台), and longer words that hold a short name
-    after their first character (入海口, 长白山, 大凌河, 外高桥).
+    after their first character (入海口, 长白山, 大凌河, 外高桥), or begin with one but mean something
+    else (朝阳产业, 大有作为, 大通道).
     """
     shorts = {s for e in entries.values() for s in e.short_names}
     names = shorts | {e.name for e in entries.values()}
@@ -365,7 +369,18 @@ def boundary_words(jieba: dict[str, tuple[int, str]], entries: dict[str, Entry])
         and w not in names
         and any(w[i:j] in shorts for i in range(1, len(w) - 1) for j in range(i + 2, len(w) + 1))
     }
-    return sorted(edge | holding)
+    # words that begin with a short name but mean something else: 朝阳产业, 大有作为, 大通道
+    leading = {
+        w
+        for w, (freq, tag) in jieba.items()
+        if 2 < len(w) <= MAX_HOLDING_WORD
+        and freq >= LEADING_WORD_FREQ
+        and tag[0] in "nvail"
+        and not tag.startswith(("ns", "nt", "nz", "nr"))
+        and w not in names
+        and any(w[:j] in shorts for j in range(2, len(w)))
+    }
+    return sorted(edge | holding | leading)
 
 
 # --- merging editions and writing ---------------------------------------------------------------

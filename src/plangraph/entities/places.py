@@ -189,11 +189,12 @@ def _longest_at(
 
 def _short_name_stands_alone(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """False when the short name's end belongs to another word (新台|阶), a longer word holds it
-    (入海口, 长白山), or what follows makes it a planning region or a street (沈阳经济区, 徐州街)."""
+    (入海口, 长白山, 朝阳产业), or what follows makes it a planning region or a street (沈阳经济区,
+    徐州街)."""
     words = gazetteer.boundary_words
     if end < len(text) and text[end - 1 : end + 1] in words:
         return False
-    for a in range(max(0, start - HOLDING_REACH), start):  # a longer word holding it: 入海口
+    for a in range(max(0, start - HOLDING_REACH), start + 1):  # a word holding it: 入海口, 朝阳产业
         for b in range(end, min(len(text), end + HOLDING_REACH) + 1):
             if text[a:b] in words:
                 return False
