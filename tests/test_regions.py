@@ -118,6 +118,12 @@ def test_short_names_resolve_in_context(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("朝阳", yingkou).code == "211300"
 
 
+def test_chain_of_names(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("辽宁省营口市站前区").code == "210802"
+    assert gazetteer.resolve("辽宁省鞍山市铁西区").code == "210303"
+    assert gazetteer.resolve("辽宁省营口市规划") is None
+
+
 def test_district_named_like_any_citys_part_needs_its_city(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("老城区", gazetteer.context_for("210800")) is None  # the old town
     assert gazetteer.resolve("老城区", gazetteer.context_for("410300")).code == "410302"  # Luoyang's

@@ -251,8 +251,12 @@ class Gazetteer:
         current code over a withdrawn one, a larger area over a smaller one. Towns resolve only
         inside the context (short town names only inside a prefecture or county of it), and a tie
         that these rules cannot break gives None. ``list_item``: the name is an item of a list of
-        places, so a town's short name that is also a word (万福) may be read.
+        places, so a town's short name that is also a word (万福) may be read. A chain of names
+        (辽宁省营口市站前区) gives its last region, each name read in the context of the previous.
         """
+        name = normalise(name)
+        if name not in self._names and len(name) > 3:
+            return self._resolve_chain(name, context)
         ranked = []
         for hit in self.candidates(name):
             if hit.kind == LIST and not list_item:
@@ -266,6 +270,19 @@ class Gazetteer:
         if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
             return None  # e.g. 铁西区 in a Liaoyang plan: Shenyang's or Anshan's?
         return self._regions[ranked[0][1]]
+
+    def _resolve_chain(self, name: str, context: Sequence[str]) -> Region | None:
+        region: Region | None = None
+        i = 0
+        while i < len(name):
+            local = [region.code, *context] if region else list(context)
+            for j in range(len(name), i + 1, -1):
+                if name[i:j] in self._names and (found := self.resolve(name[i:j], local)) is not None:
+                    region, i = found, j
+                    break
+            else:
+                return None  # something in the chain is not a place name
+        return region
 
     def _rank(self, hit: NameHit, context: Sequence[str]) -> tuple[int, int, int, int] | None:
         region = self._regions[hit.code]
