@@ -22,6 +22,7 @@ row ends (a segmentation of the cell stream into rows of the best total score).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .model import Block, Box, IndicatorCell, IndicatorRow, Span
@@ -126,8 +127,11 @@ _VALUE_WORDS = re.compile(
 )
 #: Endings of indicator names ("…率", "…总值", "…比重").
 _NAME_ENDING = re.compile(
-    r"(?:率|量|数|额|值|比重|比例|面积|指数|收入|产值|寿命|年限|强度|密度|浓度|规模|占比|能力|消耗|排放|"
-    r"投资|产量|里程|床位|覆盖率|增速|增长|下降|降低|减少|脱贫|改造|人口|支出|总额|效率|水平)$"
+    r"(?:率|量|数|额|值|比重|比例|面积|指数|收入|产值|寿命|年限|强度|密度|浓度|占比|总额|效率|天数|人数)$"
+)
+#: Endings that a value may have too ("全部脱贫", "逐年下降"): checked after the value words.
+_WEAK_NAME_ENDING = re.compile(
+    r"(?:规模|能力|消耗|排放|投资|产量|里程|床位|增速|增长|下降|降低|减少|脱贫|改造|人口|支出|水平)$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -153,7 +157,9 @@ def cell_kind(text: str) -> str:
         return INT
     has_paren_unit = _paren_unit(t) is not None
     if _DIGIT.search(t):
-        starts_like_name = not re.match(r"[-+−0-9０-９.\[［(（<>≥≤＞＜~约比]", t)
+        starts_like_name = bool(re.match(r"[0-9]+[A-Za-z]", t)) or not re.match(
+            r"[-+−0-9０-９.\[［(（<>≥≤＞＜~约比]", t
+        )
         if (has_paren_unit or (starts_like_name and len(_CJK.findall(t)) >= 5)) and not re.search(
             r"[%％‰]", t
         ):
@@ -163,6 +169,8 @@ def cell_kind(text: str) -> str:
         return NAME
     if _VALUE_WORDS.search(compact):
         return VTEXT
+    if len(compact) >= 3 and _WEAK_NAME_ENDING.search(compact):
+        return NAME
     return NAME if len(_CJK.findall(compact)) >= 5 else TEXT
 
 
@@ -186,10 +194,12 @@ SEQ, PRE, NAME_COL, UNIT_COL, ATTR_COL, VALUE, GROWTH, NOTE = (
     "note",
 )
 
+#: Words of column headers. The weak ones ("增长", "年") also occur in category names ("经济增长").
 _HEADER_WORDS = re.compile(
-    r"指标|名称|属性|性质|单位|序号|类别|分类|领域|年|目标|基数|基期|完成|增长|增速|累计|备注|说明|绝对量|规划|"
-    r"预计|实际|现状|情况|数值|项目|内容|计量|类型"
+    r"指标|名称|属性|性质|单位|序号|类别|分类|目标|基数|基期|完成|累计|备注|说明|绝对量|规划|预计|实际|现状|"
+    r"计量|年均|增速|增长率|增幅|[（(]\s*[%％]\s*[）)]"
 )
+_WEAK_HEADER_WORDS = re.compile(r"增长|年|情况|数值|项目|内容|领域|类型")
 
 
 def _role_of(header: str) -> str:
@@ -213,13 +223,19 @@ def _role_of(header: str) -> str:
     return VALUE
 
 
-def _header_like(text: str) -> bool:
+def _header_like(text: str, strict: bool = False) -> bool:
+    """Whether a cell reads like a column header ("2020年目标", "指标属性", "年均增长（%）").
+
+    ``strict``: only the unambiguous header words count (for cells printed one per line, where the
+    header must not run on into a category cell such as "经济增长")."""
     t = re.sub(r"\s+", "", text)
     if not t or cell_kind(t) == ATTR or len(t) > 20:
         return False
     if re.fullmatch(r"[“”\"「」《》\u4e00-\u9fff]*(?:19|20)[0-9]{2}年?[\u4e00-\u9fff（）()]*", t):
         return True
-    return bool(_HEADER_WORDS.search(t)) and not _DIGIT.search(t.replace("十", ""))
+    if _DIGIT.search(YEAR.sub("", t).replace("十", "")):
+        return False
+    return bool(_HEADER_WORDS.search(t) or (not strict and _WEAK_HEADER_WORDS.search(t)))
 
 
 @dataclass
@@ -500,7 +516,14 @@ def clean_name(spans: list[Span]) -> _Name:
         span = span.slice(0, m.start())
     span = _compact(span.strip())
     span = span.strip("：:，,、")
-    return _Name(span.text, span if span else None, unit, starred, sub)
+    return _Name(canonical_name(span.text), span if span else None, unit, starred, sub)
+
+
+def canonical_name(text: str) -> str:
+    """One spelling per indicator, whatever the width of its characters: an indicator is one node
+    across documents, and "（R&D）" / "(R&D)", "Ⅴ类" / "V类" must not give it two labels. NFKC, with
+    Chinese parentheses kept."""
+    return unicodedata.normalize("NFKC", text).replace("(", "（").replace(")", "）")
 
 
 # --- reading a table -------------------------------------------------------------------------
@@ -523,6 +546,12 @@ class _Layout:
     unit: str | None = None
 
 
+def _is_continued(text: str) -> bool:
+    """ "续表", "表1（续）": the same table goes on after a page break."""
+    t = re.sub(r"\s+", "", text)
+    return bool(_CONTINUED.match(t) or (BOX_LABEL.match(t) and "续" in t[:10]))
+
+
 def _is_note(text: str) -> bool:
     return bool(_NOTE.match(text.strip()))
 
@@ -530,7 +559,7 @@ def _is_note(text: str) -> bool:
 def _stops_table(text: str) -> bool:
     """A block that is never part of a table: a heading, a box label, prose."""
     t = text.strip()
-    if BOX_LABEL.match(t) and not _is_row(t):
+    if BOX_LABEL.match(t) and not _is_row(t) and not _is_continued(t):
         return True
     if _is_row(t):
         return False
@@ -564,7 +593,7 @@ def _layout(blocks: list[Block]) -> _Layout | None:
         return _Layout(False, list(range(i, nxt)), header, sub, nxt, unit)
     # one cell per line: the header cells come first
     k = i
-    while k < len(blocks) and not _is_row(blocks[k].text) and _header_like(blocks[k].text):
+    while k < len(blocks) and not _is_row(blocks[k].text) and _header_like(blocks[k].text, strict=True):
         k += 1
     if k - i < 2:
         return None
@@ -587,6 +616,7 @@ class _State:
     parent_attribute: str | None = None
     last_top: IndicatorRow | None = None  # the last row that is not a sub-row
     seq: int = 0
+    name_spans: list[Span] = field(default_factory=list)  # as printed, of the last row
 
 
 @dataclass
@@ -644,6 +674,12 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
         block = blocks[k]
         text = block.text.strip()
         if not _is_row(text):
+            if _is_continued(text) or _is_rule(text):
+                continue
+            if k - 1 == last_used and _continues_name(table, text):
+                _extend_name(table, block)
+                last_used = k
+                continue
             kind = _single_cell_row(text)
             if kind == "category":
                 table.state = _State(category=re.sub(r"\s+", "", text), seq=table.state.seq)
@@ -655,7 +691,11 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
                 continue
             continue
         cells = split_cells(block, k)
-        if _header_key(cells) == header_key or all(_header_like(c.text) for c in cells if c.text):
+        if _is_rule(text):
+            continue
+        if _header_key(cells) == header_key or all(
+            _header_like(c.text, strict=True) for c in cells if c.text
+        ):
             continue  # the header printed again after a page break
         aligned = align(cells, slots, one_cell_per_line=False)
         row = _make_row(table, aligned, leading_empty=not cells[0].text)
@@ -668,6 +708,28 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
         while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
             used += 1
     return table.rows, used if table.rows else 0
+
+
+def _is_rule(text: str) -> bool:
+    """A markdown table's rule row ("|---|:---:|")."""
+    t = text.strip()
+    return bool(re.fullmatch(r"[|:\-—–+=\s]{3,}", t)) and ("|" in t or bool(re.search(r"[-—–=]{3,}", t)))
+
+
+def _continues_name(table: _Table, text: str) -> bool:
+    """A lone "降低（%）" after a row whose name has no unit: the end of that name, wrapped."""
+    last = table.rows[-1] if table.rows else None
+    return last is not None and last.unit is None and _paren_unit(text) is not None and len(text) <= 20
+
+
+def _extend_name(table: _Table, block: Block) -> None:
+    row = table.rows[-1]
+    spans = [*table.state.name_spans, block.span]
+    name = clean_name(spans)
+    row.name, row.span, row.unit = name.text, name.span, name.unit or row.unit
+    table.state.name_spans = spans
+    if table.state.last_top is row:
+        table.state.last_top = row
 
 
 def _data_blocks(blocks: list[Block], first: int) -> list[int]:
@@ -740,6 +802,7 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
     name = clean_name([c.span for c in name_cells])
     if not name.text:
         return None
+    state.name_spans = [c.span for c in name_cells]
     data = [
         (slot.column, cells[0])
         for slot, cells in zip(table.slots, aligned.assignment, strict=True)
@@ -839,7 +902,9 @@ def _fill_values(row: IndicatorRow, data: list[tuple[Column, _Cell]]) -> None:
     for col, cell in data:
         if col.role == VALUE:
             last_kind = col.kind
-            if cell.text:
+            # a column without a year ("“十二五”规划目标") gives no observation: an observation is
+            # the value of an indicator in a year (the shapes require pg:year)
+            if cell.text and col.year is not None:
                 row.cells.append(
                     IndicatorCell(col.header, col.year, cell.text, col.kind, cell.span, cell.line)
                 )
