@@ -77,6 +77,7 @@ def test_words_around_a_name_show_it_is_not_meant(gazetteer: Gazetteer) -> None:
     assert names("融入沈阳经济区", nowhere, gazetteer) == []  # a planning region
     assert names("徐州街改造工程", nowhere, gazetteer) == []  # a street
     assert names("新城区和老城区", gazetteer.context_for("210800"), gazetteer) == []
+    assert names("实施老边河治理", gazetteer.context_for("210800"), gazetteer) == []  # a river
 
 
 def test_places_printed_together_give_each_other_context(gazetteer: Gazetteer) -> None:

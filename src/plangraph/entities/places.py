@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plangraph.entities.regions import COUNTY_LEVELS, NATURAL_FEATURE_ENDINGS, TOWN_LEVELS, Gazetteer
+from plangraph.entities.regions import COUNTY_LEVELS, TOWN_LEVELS, Gazetteer
 from plangraph.model import ParsedDocument, Place, Region
 
 #: A region name's last character and the next character forming an ordinary word: the name is not
@@ -36,6 +36,9 @@ NOT_THE_PLACE_AFTER = (
     "胡同",
     "巷",
 )
+#: A county's or town's short name followed by these names a river, lake or mountain after it.
+FEATURE_AFTER_NAME = ("河", "江", "湖", "山", "岭", "峰", "水库")
+LOCAL_LEVELS = COUNTY_LEVELS | TOWN_LEVELS
 #: What separates the items of a list of places, and what may follow the last item.
 LIST_SEPARATOR = "、"
 ITEM_END = frozenset("、，,。；;：:等和及与）)")
@@ -180,8 +183,8 @@ def _longest_at(
             continue
         if gazetteer.is_name_of(name, region.code):
             return name, region
-        if region.level in TOWN_LEVELS and text.startswith(NATURAL_FEATURE_ENDINGS, i + length):
-            continue  # 翠岩|山 is the mountain, not 翠岩镇
+        if region.level in LOCAL_LEVELS and text.startswith(FEATURE_AFTER_NAME, i + length):
+            continue  # 翠岩|山 is the mountain, 老边|河 the river, not 翠岩镇 or 老边区
         if _short_name_stands_alone(text, i, i + length, gazetteer):
             return name, region
     return None
