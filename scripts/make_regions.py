@@ -88,6 +88,7 @@ JIEBA_WORD_TAGS = ("v", "a", "d", "m", "f", "t", "c", "p", "r", "q", "u", "l", "
 JIEBA_TOWN_FREQ = 40
 JIEBA_TOWN_ANY_FREQ = 200
 TOWN_LEVELS = {"Town", "Township", "Subdistrict"}
+COUNTY_LEVELS = {"District", "County", "CountyLevelCity"}
 ROAD_LIKE_ENDINGS = ("路", "街", "道", "巷", "里", "村", "区", "园", "场", "社区", "门", "桥头")
 NUMERAL_RE = re.compile("[一二三四五六七八九十百千万两]")
 #: Two-character words at least this frequent (in jieba) are checked at short names' edges.
@@ -318,9 +319,9 @@ def is_common_word(word: str, level: str, jieba: dict[str, tuple[int, str]]) -> 
 
 
 def safe_short_names(entry: Entry, jieba: dict[str, tuple[int, str]]) -> tuple[list[str], list[str]]:
-    """(short names safe alone, town short names safe only as items of a list of places).
+    """(short names safe alone, short names safe only as items of a list of places).
 
-    A town short name that is also a word (万福, 沙岗 per jieba; 水源, 永安 in the stoplist) or
+    A county short name that also names a river or mountain (太子河, 黑山) and a town short name that is also a word (万福, 沙岗 per jieba; 水源, 永安 in the stoplist) or
     holds a numeral (九寨, 二台: 建一批, 五星级) is kept for lists like 双台、万福、九寨等特色小镇,
     where its neighbours show it is a town.
     """
@@ -341,6 +342,9 @@ def safe_short_names(entry: Entry, jieba: dict[str, tuple[int, str]]) -> tuple[l
             continue
         if entry.level in JIEBA_CHECKED_LEVELS and is_common_word(short, entry.level, jieba):
             continue
+        if entry.level in COUNTY_LEVELS and short.endswith(NATURAL_FEATURE_ENDINGS):
+            in_lists.append(short)  # 太子河, 黑山, 千山: alone, the river or the mountain
+            continue
         alone.append(short)
     return alone, in_lists
 
@@ -354,6 +358,7 @@ def boundary_words(jieba: dict[str, tuple[int, str]], entries: dict[str, Entry])
     else (朝阳产业, 大有作为, 大通道).
     """
     shorts = {s for e in entries.values() for s in e.short_names}
+    # (list-only names are ordinary words first: 滨海|城市 still blocks 海城市)
     names = shorts | {e.name for e in entries.values()}
     firsts, lasts = {s[0] for s in shorts}, {s[-1] for s in shorts}
     edge = {

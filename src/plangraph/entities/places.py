@@ -185,17 +185,20 @@ def _longest_at(
             return name, region
         if region.level in LOCAL_LEVELS and text.startswith(FEATURE_AFTER_NAME, i + length):
             continue  # 翠岩|山 is the mountain, 老边|河 the river, not 翠岩镇 or 老边区
-        if _short_name_stands_alone(text, i, i + length, gazetteer):
+        if _short_name_stands_alone(text, i, i + length, region.code, gazetteer):
             return name, region
     return None
 
 
-def _short_name_stands_alone(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+def _short_name_stands_alone(text: str, start: int, end: int, code: str, gazetteer: Gazetteer) -> bool:
     """False when the short name's end belongs to another word (新台|阶), a longer word holds it
     (入海口, 长白山, 朝阳产业), or what follows makes it a planning region or a street (沈阳经济区,
     徐州街)."""
     words = gazetteer.boundary_words
-    if end < len(text) and text[end - 1 : end + 1] in words:
+    # (a province's or city's name is what the text means far more often than a word across it:
+    # 浙江|海龟 is 浙江, not 江海)
+    big = gazetteer.get(code).level in ("Province", "PrefectureCity")
+    if not big and end < len(text) and text[end - 1 : end + 1] in words:
         return False
     for a in range(max(0, start - HOLDING_REACH), start + 1):  # a word holding it: 入海口, 朝阳产业
         for b in range(end, min(len(text), end + HOLDING_REACH) + 1):

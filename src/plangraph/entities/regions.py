@@ -65,8 +65,9 @@ GENERIC_DISTRICT_STEMS = frozenset(
     }
 )
 
-#: Endings of short names that also name a river, lake, mountain or island (太子河, 弓长岭).
-NATURAL_FEATURE_ENDINGS = ("河", "江", "湖", "海", "山", "岭", "峰", "岛", "湾", "泉")
+#: Endings of short names that also name a river, lake or mountain (太子河, 弓长岭, 千山); not
+#: 海 (凌海, 临海 are cities).
+NATURAL_FEATURE_ENDINGS = ("河", "江", "湖", "山", "岭", "峰")
 
 #: How a name belongs to a region, best first. LIST: a town's short name that is also a word
 #: (万福, 九寨), read only as an item of a list of places (双台、万福、九寨等).
@@ -313,7 +314,7 @@ class Gazetteer:
         """
         if anchor is not None and self._is_local(anchor):
             return True
-        if hit.kind == SHORT:
+        if hit.kind >= SHORT:
             return len(hit.name) >= 3 and not hit.name.endswith(NATURAL_FEATURE_ENDINGS)
         stem = region.name[:-1]
         # 老城区, 滨海新区, 新市区, 古城区 are also ordinary phrases: a name whose stem was dropped as
