@@ -287,36 +287,10 @@ def build_columns(header: list[_Cell], sub: list[_Cell] | None, review: bool) ->
     texts = [c.text for c in header]
     while texts and not texts[-1]:
         texts.pop()
-    owner: list[int] = []  # for each column: index of the header cell that heads it
-    for i, t in enumerate(texts):
-        owner.append(i if t or not owner else owner[-1])
-    parents = [texts[o] for o in owner]
-    subs: list[str] = [""] * len(parents)
     sub_texts = [c.text for c in sub] if sub else []
     while sub_texts and not sub_texts[-1]:
         sub_texts.pop()
-    if sub_texts:
-        if not sub_texts[0] and len(sub_texts) >= len(texts) - 1:
-            first = 0  # the row kept its leading empty cells: it lines up as printed
-        else:
-            sub_texts = _drop_leading_empty(sub_texts)
-            first = next(
-                (
-                    i
-                    for i, t in enumerate(texts)
-                    if t
-                    and _role_of(t) not in (SEQ, PRE, NAME_COL, UNIT_COL, ATTR_COL)
-                    and (i + 1 >= len(texts) or not texts[i + 1])
-                ),
-                max(len(texts) - len(sub_texts), 0),
-            )
-        width = max(len(texts), first + len(sub_texts))
-        while len(parents) < width:
-            parents.append(parents[-1] if parents else "")
-        subs = [""] * width
-        for k, s in enumerate(sub_texts):
-            if first + k < width:
-                subs[first + k] = s
+    parents, subs = _merge_header_rows(texts, sub_texts)
     columns: list[Column] = []
     for parent, s in zip(parents, subs, strict=True):
         label = f"{parent} {s}".strip() if s and s != parent else parent
@@ -329,6 +303,60 @@ def build_columns(header: list[_Cell], sub: list[_Cell] | None, review: bool) ->
         columns.append(Column(role, label, int(m.group(1)) if m and role == VALUE else None))
     _value_kinds(columns, review)
     return columns
+
+
+def _merge_header_rows(texts: list[str], sub_texts: list[str]) -> tuple[list[str], list[str]]:
+    """For each column, its header and its sub-header ("" if none)."""
+    owner: list[int] = []  # for each column: index of the header cell that heads it
+    for i, t in enumerate(texts):
+        owner.append(i if t or not owner else owner[-1])
+    parents = [texts[o] for o in owner]
+    if not sub_texts:
+        return parents, [""] * len(parents)
+    if not sub_texts[0] and len(sub_texts) >= len(texts) - 1:
+        return _pad(parents, len(sub_texts)), _pad(sub_texts, len(parents))  # printed in line
+    sub_texts = _drop_leading_empty(sub_texts)
+    merged = [i for i in range(1, len(texts)) if not texts[i]]
+    if merged:
+        # empty header cells show which headers span several columns: the sub-headers start
+        # under the first spanning value header (or under the last header)
+        first = next(
+            (
+                i
+                for i, t in enumerate(texts)
+                if t and _role_of(t) not in _NAME_ROLES and (i + 1 >= len(texts) or not texts[i + 1])
+            ),
+            max(len(texts) - len(sub_texts), 0),
+        )
+        parents = _pad(parents, first + len(sub_texts))
+        subs = [""] * len(parents)
+        for k, text in enumerate(sub_texts):
+            subs[first + k] = text
+        return parents, subs
+    # no empty cells to go by: the sub-headers belong to the last headers that have no year
+    # ("“十三五”规划目标", "预计完成情况"), shared out evenly
+    first = len(texts)
+    while first > 0 and _role_of(texts[first - 1]) in (VALUE, GROWTH) and not YEAR.search(texts[first - 1]):
+        first -= 1
+    first = min(first, len(texts) - 1)
+    spanning = texts[first:]
+    share, extra = divmod(len(sub_texts), len(spanning))
+    parents, subs = texts[:first], [""] * first
+    k = 0
+    for n, text in enumerate(spanning):
+        width = max(share + (1 if n >= len(spanning) - extra else 0), 1)
+        for _ in range(width):
+            parents.append(text)
+            subs.append(sub_texts[k] if k < len(sub_texts) else "")
+            k += 1
+    return parents, subs
+
+
+_NAME_ROLES = (SEQ, PRE, NAME_COL, UNIT_COL, ATTR_COL)
+
+
+def _pad(texts: list[str], width: int) -> list[str]:
+    return texts + [texts[-1] if texts else ""] * (width - len(texts))
 
 
 def _drop_leading_empty(texts: list[str]) -> list[str]:
@@ -354,6 +382,7 @@ _FIT: dict[str, dict[str, float]] = {
 _SKIP = {SEQ: 0.5, PRE: 0.0, NAME_COL: 6.0, UNIT_COL: 0.5, ATTR_COL: 0.8, VALUE: 1.0, GROWTH: 1.0, NOTE: 0.3}
 #: Cost of a row that ends before its last columns, when rows are printed one per line.
 _TRAIL_LINE = 0.05
+_TRAIL_CELLS = 0.9
 _EXTRA_CELL = 3.0
 
 
@@ -411,8 +440,10 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
                 continue
             trailing = i == n
             skip = _SKIP[slot.role]
-            if trailing and not one_cell_per_line and slot.role != NAME_COL:
-                skip = _TRAIL_LINE
+            if trailing and slot.role != NAME_COL:
+                # a row printed one per line may stop early; cells one per line rarely leave one
+                # out, but a missing last cell is still likelier than one missing inside the row
+                skip = _TRAIL_CELLS * skip if one_cell_per_line else _TRAIL_LINE
             if here - skip > best[i][j + 1]:
                 best[i][j + 1], back[i][j + 1] = here - skip, (i, j, 0)
             gain = 0.0
@@ -598,7 +629,25 @@ def _layout(blocks: list[Block]) -> _Layout | None:
     if k - i < 2:
         return None
     header = [_Cell(blocks[j].span, blocks[j].line, j) for j in range(i, k)]
-    return _Layout(True, list(range(i, k)), header, None, k, unit)
+    top, sub = _split_cell_header(header)
+    return _Layout(True, list(range(i, k)), top, sub, k, unit)
+
+
+_SUB_HEADER = re.compile(r"^(?:(?:19|20)[0-9]{2}\s*年?|绝对[量值数]|总量|数值|目标值?|完成值?)$")
+
+
+def _split_cell_header(cells: list[_Cell]) -> tuple[list[_Cell], list[_Cell] | None]:
+    """A two-row header printed one cell per line: the second row ("2020年", "年均增长", …) comes
+    after a header without a year ("“十三五”规划目标") and is made of years, growths, amounts only."""
+    for p in range(1, len(cells)):
+        rest = cells[p:]
+        if not all(_SUB_HEADER.match(re.sub(r"\s+", "", c.text)) or _role_of(c.text) == GROWTH for c in rest):
+            continue
+        before = cells[:p]
+        if any(_role_of(c.text) == VALUE and not YEAR.search(c.text) for c in before):
+            return before, rest
+        return cells, None
+    return cells, None
 
 
 def _is_sub_header(block: Block) -> bool:
@@ -874,6 +923,9 @@ def _category_and_parent(table: _Table, printed_pre: list[_Cell]) -> tuple[str |
     if not printed_pre:
         return None, None
     if table.pre_joined:  # one cell per line, or a 类别 column: a category, maybe wrapped
+        last = printed_pre[-1].text.strip()
+        if last[:1] in _STAR or _paren_unit(last):  # "*城镇化率": a first-level indicator
+            return _joined(printed_pre[:-1]) or None, clean_name([printed_pre[-1].span]).text
         return _joined(printed_pre), None
     if len(printed_pre) >= 2:
         return _joined(printed_pre[:-1]), clean_name([printed_pre[-1].span]).text
