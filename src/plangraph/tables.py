@@ -138,7 +138,7 @@ _DIGIT = re.compile(r"[0-9０-９]")
 
 
 def is_unit(text: str) -> bool:
-    return bool(_UNIT.match(re.sub(r"\s+", "", text)))
+    return bool(_UNIT.match(re.sub(r"\s+", "", text).strip("（）()")))
 
 
 def cell_kind(text: str) -> str:
@@ -338,6 +338,10 @@ def _merge_header_rows(texts: list[str], sub_texts: list[str]) -> tuple[list[str
     first = len(texts)
     while first > 0 and _role_of(texts[first - 1]) in (VALUE, GROWTH) and not YEAR.search(texts[first - 1]):
         first -= 1
+    if first == len(texts) and len(sub_texts) <= len(texts) - 1:
+        # every header has its year: the second row finishes the last headers ("2020年" / "基期值")
+        first = len(texts) - len(sub_texts)
+        return parents, [""] * first + sub_texts
     first = min(first, len(texts) - 1)
     spanning = texts[first:]
     share, extra = divmod(len(sub_texts), len(spanning))
@@ -872,27 +876,26 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
     attr_printed = any(col.role == ATTR_COL and c.text for col, c in data)
     has_attr_col = any(c.role == ATTR_COL for c in table.columns)
     category, parent = _category_and_parent(table, printed_pre)
+    inherited: str | None = None  # the attribute of the group a sub-row joins
     if parent is None and name.sub and state.last_top is not None:
-        parent = state.last_top.name
-        state.parent_attribute = state.last_top.attribute
+        parent, inherited = state.last_top.name, state.last_top.attribute  # "其中：…"
     elif (
         parent is None
         and not own_first_cell
         and state.parent
         and (leading_empty or (has_attr_col and not attr_printed))
     ):
-        parent = state.parent  # merged first-level cell: the sub-rows of the row above
+        parent, inherited = state.parent, state.parent_attribute  # merged first-level cell
     if category is not None:
         state.category = category
-    if parent is not None and parent != state.parent:
-        state.parent = parent
-        state.parent_attribute = attribute
-    elif parent is None:
-        state.parent = None
-    if attribute is None and parent is not None:
-        attribute = state.parent_attribute
-    elif parent is not None and state.parent_attribute is None:
-        state.parent_attribute = attribute
+    if parent is None:
+        state.parent, state.parent_attribute = None, None
+    else:
+        if parent != state.parent:  # a new group of sub-rows
+            state.parent, state.parent_attribute = parent, attribute or inherited
+        # a merged attribute cell is printed on the first sub-row only
+        attribute = attribute or state.parent_attribute or inherited
+        state.parent_attribute = state.parent_attribute or attribute
     unit = next(
         (re.sub(r"\s+", "", c.text) for col, c in data if col.role == UNIT_COL and cell_kind(c.text) == UNIT),
         None,
