@@ -21,8 +21,10 @@ row ends (a segmentation of the cell stream into rows of the best total score).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Block, Box, IndicatorCell, IndicatorRow, Span
@@ -36,6 +38,7 @@ class _Cell:
     span: Span
     line: int
     block: int  # index of the block it comes from (within the table's blocks)
+    missing: bool = False  # a line of the cell stream that the blocks do not have (see _gaps)
 
     @property
     def text(self) -> str:
@@ -94,7 +97,7 @@ def split_cells(block: Block, index: int = 0) -> list[_Cell]:
 
 # --- what a cell looks like ------------------------------------------------------------------
 
-EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT = (
+EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT, MISSING = (
     "empty",
     "attr",
     "unit",
@@ -104,6 +107,7 @@ EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT = (
     "value-text",
     "name",
     "text",
+    "missing",
 )
 
 ATTRIBUTES = {"预期性": "预期性", "约束性": "约束性", "预期": "预期性", "约束": "约束性"}
@@ -382,6 +386,11 @@ _FIT: dict[str, dict[str, float]] = {
     GROWTH: {EMPTY: 0, ATTR: -4, UNIT: -1.5, INT: 1, NUM: 1, PH: 1, VTEXT: 0.8, NAME: -1, TEXT: 0.2},
     NOTE: {EMPTY: 0, ATTR: -2, UNIT: -1, INT: 0, NUM: 0, PH: 0, VTEXT: 0.5, NAME: 0, TEXT: 0.3},
 }
+# a line the blocks lack was most likely a small number that looked like a page number
+for _fit in _FIT.values():
+    _fit[MISSING] = _fit[INT]
+#: Cost of leaving a MISSING cell out of the row (it may be only a longer gap between lines).
+_DROP_MISSING = 0.3
 #: Cost of leaving a column out when later cells of the row are printed.
 _SKIP = {SEQ: 0.5, PRE: 0.0, NAME_COL: 6.0, UNIT_COL: 0.5, ATTR_COL: 0.8, VALUE: 1.0, GROWTH: 1.0, NOTE: 0.3}
 #: Cost of a row that ends before its last columns, when rows are printed one per line.
@@ -431,7 +440,7 @@ def _slots(columns: list[Column], one_cell_per_line: bool) -> list[_Slot]:
 def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _Aligned:
     """The best assignment of a row's cells to the slots, in order (see the module docstring)."""
     n, m = len(cells), len(slots)
-    kinds = [cell_kind(c.text) for c in cells]
+    kinds = [MISSING if c.missing else cell_kind(c.text) for c in cells]
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -450,6 +459,8 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
                 skip = _TRAIL_CELLS * skip if one_cell_per_line else _TRAIL_LINE
             if here - skip > best[i][j + 1]:
                 best[i][j + 1], back[i][j + 1] = here - skip, (i, j, 0)
+            if i < n and kinds[i] == MISSING and here - _DROP_MISSING > best[i + 1][j]:
+                best[i + 1][j], back[i + 1][j] = here - _DROP_MISSING, (i, j, -1)
             gain = 0.0
             for r in range(1, slot.repeat + 1):
                 if i + r > n:
@@ -460,7 +471,7 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
     # cells after the last slot
     total, end = neg, n
     for i in range(n + 1):
-        extra = sum(_EXTRA_CELL for k in kinds[i:] if k != EMPTY)
+        extra = sum(_EXTRA_CELL for k in kinds[i:] if k not in (EMPTY, MISSING))
         if best[i][m] - extra > total:
             total, end = best[i][m] - extra, i
     assignment: list[list[_Cell]] = [[] for _ in range(m)]
@@ -470,7 +481,8 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
         if step is None:
             break
         pi, pj, r = step
-        assignment[pj] = cells[pi : pi + r]
+        if r > 0:
+            assignment[pj] = cells[pi : pi + r]
         i, j = pi, pj
     return _Aligned(total, assignment)
 
@@ -803,7 +815,12 @@ def _parse_cells(
     table = _Table(columns, slots, True, layout.unit, pre_joined=True)
     header_key = _header_key(layout.header)
     stream: list[_Cell] = []
-    for k in _data_blocks(blocks, layout.first_data):
+    data = _data_blocks(blocks, layout.first_data)
+    step = _line_step([blocks[k].line for k in layout.header_blocks + data])
+    for k in data:
+        if stream:
+            for n in range(1, (blocks[k].line - stream[-1].line) // step):
+                stream.append(_Cell(Span("", ()), stream[-1].line + n * step, k, missing=True))
         stream.append(_Cell(blocks[k].span.strip(), blocks[k].line, k))
     # a repeated header (page break) is taken out of the stream
     stream = _drop_repeated_header(stream, header_key)
@@ -820,6 +837,16 @@ def _parse_cells(
         while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
             used += 1
     return table.rows, used if table.rows else 0
+
+
+def _line_step(lines: list[int]) -> int:
+    """How many lines apart cells printed one per line usually are (2 with blank lines between).
+
+    A longer gap means lines the blocks do not have: a cell that an earlier stage took for noise
+    (a lone "85" looks like a page number), or only more blank lines at a page break. Either way
+    the alignment gets a MISSING cell there, which it may fill a column with or leave out."""
+    gaps = Counter(b - a for a, b in itertools.pairwise(lines) if b > a)
+    return max(gaps.most_common(1)[0][0], 1) if gaps else 1
 
 
 def _drop_repeated_header(stream: list[_Cell], header_key: str) -> list[_Cell]:
