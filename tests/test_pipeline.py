@@ -13,7 +13,7 @@ from plangraph.ingest import read_source
 from plangraph.settings import get_settings
 
 SMALL_PLAN = (
-    "某某县国民经济和社会发展第十四个五年规划纲要\n\n"
+    "义县国民经济和社会发展第十四个五年规划纲要\n\n"
     "第一章 发展基础\n\n全县经济总量稳步提升，产业结构持续优化，人民生活水平显著提高。\n\n"
     "第二章 主要任务\n\n第一节 产业发展\n\n大力发展新材料产业和现代物流业。\n\n"
     "专栏1 重点项目\n\n1. 年产10万吨新材料项目；2. 物流园区建设工程。\n"
@@ -33,7 +33,11 @@ def mixed_inputs(tmp_path: Path) -> Path:
     (folder / "binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 8)
     (folder / "gbk.txt").write_bytes(SMALL_PLAN.encode("gbk"))
     (folder / "noheadings.txt").write_text(
-        "这是一段没有任何标题的文字，讲述某某县的发展情况。\n", encoding="utf-8"
+        "黑山县2020年政府工作报告\n\n这是一段没有任何标题的文字，讲述全县一年来的发展情况。\n",
+        encoding="utf-8",
+    )
+    (folder / "nowhere.txt").write_text(
+        "某某星球国民经济和社会发展第十四个五年规划纲要\n\n第一章 总则\n\n发展。\n", encoding="utf-8"
     )
     return folder
 
@@ -45,6 +49,7 @@ def test_bad_files_get_clear_messages_and_the_others_still_build(mixed_inputs: P
     problems = "\n".join(report.problems)
     assert "empty.txt: the file is empty" in problems
     assert "binary.bin: binary file" in problems
+    assert "nowhere.txt: cannot tell which region" in problems
     assert any("noheadings.txt: no headings found" in w for w in report.warnings)
     built = {d.file for d in report.documents}
     assert built == {"002_aeb35f2bbea0796b.txt", "gbk.txt", "noheadings.txt"}

@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from . import rdf, store, vocab
 from .entities.extract import extract_entities
-from .entities.industries import candidate_concepts_graph, industry_scheme_graph, is_curated
+from .entities.industries import candidate_concepts_graph, industry_scheme_graph
 from .entities.regions import Gazetteer
 from .ingest import read_documents
 from .metadata import extract_metadata
@@ -42,9 +42,12 @@ def _jurisdiction_code(meta: Metadata, doc: DocumentText, gazetteer: Gazetteer) 
     region = gazetteer.resolve(meta.region_name)
     if region is not None:
         return region.code
+    hits = gazetteer.candidates(meta.region_name)
+    if len({hit.code for hit in hits}) == 1:
+        return hits[0].code
     text = " ".join(b.text for b in doc.blocks[:200])
     best: tuple[int, str] | None = None
-    for hit in gazetteer.candidates(meta.region_name):
+    for hit in hits:
         score = sum(
             text.count(name) for r in gazetteer.ancestors(hit.code) for name in gazetteer.all_names(r.code)
         )
@@ -62,9 +65,12 @@ def parse_document(text: DocumentText, gazetteer: Gazetteer) -> ParsedDocument:
     if not divisions:
         doc.warnings.append(f"{name}: no headings found; the document is kept without structure")
     if meta.region_code is None:
-        doc.warnings.append(
-            f"{name}: could not tell which region the document is about ({meta.region_name!r})"
+        where = (
+            f"{meta.region_name!r} is not in the gazetteer"
+            if meta.region_name
+            else "no place name in its title"
         )
+        raise InputError(name, f"cannot tell which region {meta.title!r} is about ({where})")
     extract_entities(doc)
     return doc
 
@@ -183,10 +189,7 @@ def reference_graphs(docs: list[ParsedDocument], gazetteer: Gazetteer) -> list[G
     regions += gazetteer.regions_graph(sorted(codes))
     industries = Graph(identifier=vocab.INDUSTRIES_GRAPH)
     industries += industry_scheme_graph()
-    candidates = sorted(
-        {(g.concept, g.name) for d in docs for g in d.entities.industries if not is_curated(g.concept)}
-    )
-    industries += candidate_concepts_graph(candidates)
+    industries += candidate_concepts_graph(docs)  # industries the texts name that the scheme lacks
     return [ontology, regions, industries]
 
 
@@ -204,12 +207,17 @@ def build(
     for n, path in enumerate(files, start=1):
         _progress(n - 1, len(files), path.name, progress)
         try:
-            for text in read_documents(path):
-                parsed.append(parse_document(text, gazetteer))
+            texts = read_documents(path)
         except InputError as err:
             report.problems.append(str(err))
-        except Exception as err:  # one document's extraction bug must not lose the others
-            report.problems.append(f"{path}: extraction failed: {type(err).__name__}: {err}")
+            continue
+        for text in texts:
+            try:
+                parsed.append(parse_document(text, gazetteer))
+            except InputError as err:
+                report.problems.append(str(err))
+            except Exception as err:  # one document's extraction bug must not lose the others
+                report.problems.append(f"{path}: extraction failed: {type(err).__name__}: {err}")
     _progress(len(files), len(files), "writing the graph", progress)
     if not parsed:
         report.problems.append("no document could be built; nothing written")

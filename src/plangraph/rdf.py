@@ -74,6 +74,7 @@ class DocumentGraph:
         self.iri = document_iri(doc)
         self.graph = Graph(identifier=vocab.document_graph(self.iri))
         self.region_code = doc.metadata.region_code or "000000"
+        self.park_nodes: dict[str, URIRef] = {}
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -255,10 +256,15 @@ class DocumentGraph:
             self.add_project(project)
 
     def park_iri(self, name: str) -> URIRef:
-        return vocab.park_iri(self.region_code, name)
+        """The node of a park this document names (by its name or an alias)."""
+        return self.park_nodes.get(vocab.normalise_name(name)) or vocab.park_iri(self.region_code, name)
 
     def add_park(self, park: Park) -> None:
-        node = self.park_iri(park.name)
+        # a park is identified within the region it lies in, so plans of a city and of its
+        # districts name the same park node
+        node = vocab.park_iri(park.region_code or self.region_code, park.name)
+        for name in {park.name, *park.aliases}:
+            self.park_nodes[vocab.normalise_name(name)] = node
         self.add(node, RDF.type, PG.Park)
         self.add(node, RDFS.label, zh(park.name))
         for alias in sorted(park.aliases - {park.name}):
