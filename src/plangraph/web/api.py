@@ -181,15 +181,6 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
     async def api_queries() -> list[SavedQueryModel]:
         return [_saved(q) for q in saved_queries(settings.queries_dir)]
 
-    @router.api_route(
-        "/queries/{name}",
-        methods=["GET", "POST"],
-        summary="Run a saved query (results negotiated like /sparql; format= works too)",
-        response_class=Response,
-        responses={
-            200: {"content": {"application/sparql-results+json": {}, "text/csv": {}, "text/turtle": {}}}
-        },
-    )
     async def api_run_query(name: str, request: Request) -> Response:
         found = {q.name: q for q in saved_queries(settings.queries_dir)}
         if name not in found:
@@ -197,6 +188,19 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
         params = {key: [value] for key, value in request.query_params.items()}
         op = ProtocolRequest("query", found[name].text, params, request.headers.get("accept"), request.method)
         return await guarded(run_protocol_request(engine, request, op))
+
+    for method in ("GET", "POST"):
+        router.add_api_route(
+            "/queries/{name}",
+            api_run_query,
+            methods=[method],
+            operation_id=f"run_saved_query_{method.lower()}",
+            summary="Run a saved query (results negotiated like /sparql; format= works too)",
+            response_class=Response,
+            responses={
+                200: {"content": {"application/sparql-results+json": {}, "text/csv": {}, "text/turtle": {}}}
+            },
+        )
 
     @router.get("/health", summary="Query workers and limits")
     async def api_health() -> dict:

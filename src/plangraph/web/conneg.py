@@ -178,13 +178,15 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 WILDCARD_RANK = -10_000
 
 
-def _media_type_quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
+def _media_type_quality(
+    ranges: list[MediaRange], media_type: str, exact_only: bool = False
+) -> tuple[float, int]:
     """(q, rank) of one media type: the most specific matching range sets q (RFC 9110 12.5.1);
     rank is minus the range's position, so types the client listed first win ties."""
     best: tuple[Specificity, float, int] | None = None
     for r in ranges:
         specificity = r.match(media_type)
-        if specificity is None:
+        if specificity is None or (exact_only and specificity is not Specificity.EXACT):
             continue
         candidate = (specificity, r.q, -r.position)
         if best is None or candidate[0] > best[0] or (candidate[0] == best[0] and candidate[1] > best[1]):
@@ -195,8 +197,14 @@ def _media_type_quality(ranges: list[MediaRange], media_type: str) -> tuple[floa
 
 
 def _quality(ranges: list[MediaRange], fmt: Format) -> tuple[float, int]:
-    """(q, rank) of a format: the best of its canonical media type and its aliases."""
-    return max(_media_type_quality(ranges, m) for m in fmt.media_types())
+    """(q, rank) of a format: its canonical type, or an alias the client names exactly.
+
+    Wildcards match only the canonical type: ``text/*`` is not a request for ``text/javascript``
+    JSON, and ``*/*`` must not bring back a format excluded with ``q=0``.
+    """
+    scores = [_media_type_quality(ranges, fmt.media_type)]
+    scores += [_media_type_quality(ranges, alias, exact_only=True) for alias in fmt.aliases]
+    return max(scores)
 
 
 def negotiate(accept: str | None, offered: tuple[Format, ...]) -> Format | None:

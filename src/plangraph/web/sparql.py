@@ -436,13 +436,16 @@ def sparql_router(engine: QueryEngine, path: str = "/sparql", html_redirect: str
         except EngineError as err:
             return PlainTextResponse(err.message + "\n", status_code=err.status, headers={"Retry-After": "5"})
 
-    router.add_api_route(
-        path,
-        endpoint,
-        methods=["GET", "POST"],
-        summary="SPARQL 1.1 Protocol endpoint (query, update, service description)",
-        description=__doc__,
-        response_class=Response,
-        openapi_extra=_OPENAPI,
-    )
+    for method in ("GET", "POST"):
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            operation_id=f"sparql_{method.lower()}",
+            summary=f"SPARQL 1.1 Protocol endpoint ({method}: "
+            + ("query, or the service description without one)" if method == "GET" else "query or update)"),
+            description=__doc__,
+            response_class=Response,
+            openapi_extra=_OPENAPI,
+        )
     return router

@@ -110,7 +110,11 @@ class Outcome:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphaned query hogs a core)."""
+    """Ask Linux to kill this process when its parent dies (no orphaned query hogs a core).
+
+    Linux takes the *thread* that started the process as its parent, so the engine starts every
+    worker from one long-lived thread (``QueryEngine._spawner``).
+    """
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
@@ -305,6 +309,7 @@ class QueryEngine:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._spawner: ThreadPoolExecutor | None = None
         self._start_lock: asyncio.Lock | None = None
         self._update_lock: asyncio.Lock | None = None
         self._started = False
@@ -332,6 +337,9 @@ class QueryEngine:
             self._executor = ThreadPoolExecutor(
                 max_workers=2 * self.workers_wanted + 2, thread_name_prefix="plangraph-query"
             )
+            # One thread starts every worker process and lives as long as the engine (see
+            # _die_with_parent: a worker dies with the thread that started it).
+            self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plangraph-spawner")
             self._closed = False
             spawned = await asyncio.gather(
                 *(
@@ -363,6 +371,9 @@ class QueryEngine:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+        if self._spawner is not None:
+            self._spawner.shutdown(wait=False, cancel_futures=True)
+            self._spawner = None
 
     def _kill_all(self) -> None:
         for worker in list(self._workers):
@@ -371,7 +382,10 @@ class QueryEngine:
 
     def _spawn_ready(self) -> _Worker:
         """Start one worker and wait for it (blocking; runs in the executor)."""
-        worker = _Worker(self.build_dir, self.in_memory, self._journal)
+        spawner = self._spawner
+        if spawner is None:
+            raise EngineUnavailable("the query engine is stopped")
+        worker = spawner.submit(_Worker, self.build_dir, self.in_memory, list(self._journal)).result()
         worker.wait_ready(STARTUP_TIMEOUT)
         self.stats.startup_seconds.append(worker.info["startup_seconds"])
         return worker
