@@ -38,7 +38,7 @@ class _Cell:
     span: Span
     line: int
     block: int  # index of the block it comes from (within the table's blocks)
-    missing: bool = False  # a line of the cell stream that the blocks do not have (see _gaps)
+    missing: bool = False  # a line of the cell stream that the blocks do not have (_line_step)
 
     @property
     def text(self) -> str:
@@ -46,7 +46,6 @@ class _Cell:
 
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _SPACE_RUN = re.compile(r"[ \u3000\u00a0]{2,}")
 
 
@@ -504,10 +503,12 @@ def segment(cells: list[_Cell], slots: list[_Slot]) -> list[_Aligned]:
                 best[i + length], back[i + length] = best[i] + row.score, (i, row)
     rows: list[_Aligned] = []
     k = n
-    while k > 0 and back[k] is not None:
-        start, row = back[k]  # type: ignore[misc]
+    while k > 0:
+        step = back[k]
+        if step is None:
+            break
+        k, row = step
         rows.append(row)
-        k = start
     return rows[::-1]
 
 
@@ -624,7 +625,7 @@ def _layout(blocks: list[Block]) -> _Layout | None:
     unit = None
     while i < len(blocks) and (_TABLE_UNIT.match(blocks[i].text.strip()) or _CONTINUED.match(blocks[i].text)):
         m = _TABLE_UNIT.match(blocks[i].text.strip())
-        unit = m.group(1) if m else unit
+        unit = m.group(1) if m and is_unit(m.group(1)) else unit  # one unit for every row
         i += 1
     if i >= len(blocks):
         return None
@@ -680,7 +681,6 @@ class _State:
     parent: str | None = None
     parent_attribute: str | None = None
     last_top: IndicatorRow | None = None  # the last row that is not a sub-row
-    seq: int = 0
     name_spans: list[Span] = field(default_factory=list)  # as printed, of the last row
 
 
@@ -716,7 +716,7 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
     layout = _layout(blocks)
     if layout is None:
         return [], 0
-    review = bool(re.search(r"完成情况|完成|回顾", title))
+    review = bool(re.search(r"完成|回顾", title))
     columns = build_columns(layout.header, layout.sub, review)
     if not any(c.role == VALUE for c in columns):
         return [], 0
@@ -747,13 +747,10 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
                 continue
             kind = _single_cell_row(text)
             if kind == "category":
-                table.state = _State(category=re.sub(r"\s+", "", text), seq=table.state.seq)
-                continue
-            if kind == "parent":
-                name = clean_name([block.span])
-                table.state.parent, table.state.parent_attribute = name.text, None
+                table.state = _State(category=re.sub(r"\s+", "", text))
+            elif kind == "parent":  # a first-level indicator on a row of its own
+                table.state.parent, table.state.parent_attribute = clean_name([block.span]).text, None
                 table.state.last_top = None
-                continue
             continue
         cells = split_cells(block, k)
         if _is_rule(text):
@@ -767,12 +764,16 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
         if row is not None:
             table.rows.append(row)
             last_used = k
-    used = last_used + 1
-    if used < len(blocks) and _is_note(blocks[used].text):
-        used += 1
-        while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
-            used += 1
-    return table.rows, used if table.rows else 0
+    return table.rows, _with_note(blocks, last_used + 1) if table.rows else 0
+
+
+def _with_note(blocks: list[Block], end: int) -> int:
+    """The end of a table whose last row is block ``end - 1``: its footnote ("注：…") belongs to it."""
+    if end < len(blocks) and _is_note(blocks[end].text):
+        end += 1
+        while end < len(blocks) and _NOTE_MORE.match(blocks[end].text.strip()):
+            end += 1
+    return end
 
 
 def _is_rule(text: str) -> bool:
@@ -793,8 +794,6 @@ def _extend_name(table: _Table, block: Block) -> None:
     name = clean_name(spans)
     row.name, row.span, row.unit = name.text, name.span, name.unit or row.unit
     table.state.name_spans = spans
-    if table.state.last_top is row:
-        table.state.last_top = row
 
 
 def _data_blocks(blocks: list[Block], first: int) -> list[int]:
@@ -831,12 +830,7 @@ def _parse_cells(
             continue
         table.rows.append(row)
         last_used = max(c.block for cells in aligned.assignment for c in cells)
-    used = last_used + 1
-    if used < len(blocks) and _is_note(blocks[used].text):
-        used += 1
-        while used < len(blocks) and _NOTE_MORE.match(blocks[used].text.strip()):
-            used += 1
-    return table.rows, used if table.rows else 0
+    return table.rows, _with_note(blocks, last_used + 1) if table.rows else 0
 
 
 def _line_step(lines: list[int]) -> int:
@@ -893,11 +887,7 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
         state.parent, state.parent_attribute, state.last_top = name.text, None, None
         return None
     attribute = next(
-        (
-            ATTRIBUTES[_compact_text(c.text)]
-            for col, c in data
-            if col.role == ATTR_COL and cell_kind(c.text) == ATTR
-        ),
+        (_attribute_of(c.text) for col, c in data if col.role == ATTR_COL and cell_kind(c.text) == ATTR),
         None,
     )
     attr_printed = any(col.role == ATTR_COL and c.text for col, c in data)
@@ -943,9 +933,10 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
     return row
 
 
-def _compact_text(text: str) -> str:
+def _attribute_of(text: str) -> str:
+    """预期性 or 约束性, from a cell that cell_kind calls ATTR ("约束性", "预期性指标", "约束")."""
     t = re.sub(r"\s+", "", text)
-    return t if t in ATTRIBUTES else t.rstrip("指标")
+    return ATTRIBUTES[t if t in ATTRIBUTES else t.rstrip("指标")]
 
 
 def _category_and_parent(table: _Table, printed_pre: list[_Cell]) -> tuple[str | None, str | None]:
@@ -991,9 +982,9 @@ def _fill_values(row: IndicatorRow, data: list[tuple[Column, _Cell]]) -> None:
                     IndicatorCell(col.header, col.year, cell.text, col.kind, cell.span, cell.line)
                 )
         elif col.role == GROWTH and cell.text and cell.text not in _NO_GROWTH:
-            if (last_kind == "Actual" and re.search(r"完成|实际|预计", col.header)) or (
-                last_kind == "Actual" and row.growth is not None
-            ):
+            # after an achieved value: the achieved growth when its header says so, or when the
+            # planned growth came first ("规划目标 | 年均增长 | 预计完成 | 年均增长")
+            if last_kind == "Actual" and (_ACTUAL.search(col.header) or row.growth is not None):
                 row.growth_actual = row.growth_actual or cell.text
             else:
                 row.growth = row.growth or cell.text
