@@ -199,7 +199,7 @@ def _continues_box(open_box: _OpenBox, block: Block) -> bool:
 
 
 _LEADING_VERBS = re.compile(
-    r"^(?:建设完成|建设完善|加快推进|加快建设|推动建设|启动|新建|推进|实施|建设|完成)(?=\S{4})"
+    r"^(?:重点进行|进行|建设完成|建设完善|加快推进|加快建设|推动建设|启动|新建|推进|实施|建设|完成)(?=\S{4})"
 )
 
 
@@ -212,23 +212,47 @@ def _item_name(text: str) -> tuple[str, str]:
     return text, ""
 
 
+#: A time phrase that opens a clause ("至2025年，…", "“十四五”期间，…") is not the item's name.
+_TIME_PHRASE = re.compile(
+    r"^(?:至|到|在)?(?:(?:19|20)\d\d年(?:底|前|末)?|“?十[一二三四五六七八九]五”?(?:期间|时期|末))$"
+)
+#: Names of built things end like this; "A、B、C" with such endings lists several of them.
+_FACILITY_END = re.compile(r"(?:工程|项目|站|路|街|道|桥|中心|园|馆|场|厂|基地|）|\))$")
+
+
+def _clause_names(clause: str) -> list[str]:
+    """The item names in one clause: its first phrase (time phrases skipped), the part after an
+    inner "label：", split at 、 when it lists several facilities, leading verbs and a trailing
+    建设 after a facility name dropped."""
+    phrases = [p.strip() for p in re.split(r"[，,。]", clause) if p.strip()]
+    while phrases and _TIME_PHRASE.match(phrases[0]):
+        phrases = phrases[1:]
+    if not phrases:
+        return []
+    name = phrases[0]
+    inner = re.split(r"[：:]", name, maxsplit=1)
+    if len(inner) == 2 and len(inner[1]) >= 4:
+        name = inner[1]
+    name = _LEADING_VERBS.sub("", name).strip()
+    parts = [p.strip() for p in name.split("、")]
+    listed = len(parts) >= 2 and "等" not in name
+    if listed and all(len(p) >= 5 and _FACILITY_END.search(re.sub(r"建设$", "", p)) for p in parts):
+        names = parts
+    else:
+        names = [name]
+    return [re.sub(r"(工程|项目|站|中心|基地)建设$", r"\1", n) for n in names]
+
+
 def _clause_items(block: Block, group: str | None, first_number: int) -> list[BoxItem]:
     """Unnumbered items printed as clauses separated by ；, each named by its first phrase."""
     items, pos = [], 0
     for clause in re.split(r"[；;]", block.text):
-        clause = clause.strip().rstrip("。.")
-        name = _LEADING_VERBS.sub("", re.split(r"[，,]", clause)[0]).strip() if clause else ""
-        offset = block.text.find(name, pos) if name else -1
-        if len(name) >= 2 and offset >= 0:
-            items.append(
-                BoxItem(
-                    first_number + len(items),
-                    name,
-                    block.span.slice(offset, offset + len(name)),
-                    block.line,
-                    group,
-                )
-            )
+        for name in _clause_names(clause.strip().rstrip("。.")):
+            offset = block.text.find(name, pos)
+            if len(name) < 2 or offset < 0:
+                continue
+            span = block.span.slice(offset, offset + len(name))
+            items.append(BoxItem(first_number + len(items), name, span, block.line, group))
             pos = offset + len(name)
     return items
 
