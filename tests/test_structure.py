@@ -225,3 +225,26 @@ def test_item_spans_quote_the_source(tmp_path: Path) -> None:
     _, boxes = parse_structure(read_documents(path)[0])
     for item in boxes[0].items:
         assert text[item.span.start : item.span.end] == item.name
+
+
+def test_clause_items_under_group_labels(tmp_path: Path) -> None:
+    text = "\n\n".join(
+        [
+            "专栏 13 城市建设重点项目及工程",
+            "交通枢纽：建设完成站前大型公交枢纽工程、辽阳河东交通枢纽二期工程、弓长岭区城乡公共交通一体化项目建设；"
+            "启动灯塔佟二堡客运站建设，农村客运站整改运营。",
+            "排水工程：至2025年，完成排水专项规划及管网检测工程；北哨街（新华路-胜利路）雨污分流改造工程。",
+            "园林绿地：重点进行市水系建设和城市公园、游园建设；开展硝染园、展销市场等产业载体服务功能提升工程。",
+        ]
+    )
+    _, boxes = structure_of(tmp_path, text)
+    assert [(i.group, i.name) for i in boxes[0].items] == [
+        ("交通枢纽", "站前大型公交枢纽工程"),
+        ("交通枢纽", "辽阳河东交通枢纽二期工程"),
+        ("交通枢纽", "弓长岭区城乡公共交通一体化项目"),
+        ("交通枢纽", "灯塔佟二堡客运站"),
+        ("排水工程", "排水专项规划及管网检测工程"),
+        ("排水工程", "北哨街（新华路-胜利路）雨污分流改造工程"),
+        ("园林绿地", "市水系建设和城市公园、游园建设"),
+        ("园林绿地", "开展硝染园、展销市场等产业载体服务功能提升工程"),
+    ]
