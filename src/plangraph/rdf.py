@@ -287,10 +287,13 @@ class DocumentGraph:
         self.add(node, RDFS.label, zh(project.name))
         if project.box is not None:
             # the project's own mention (its line in the box) is the evidence of the listing
+            first_listing = (node, PG.listedIn, None) not in self.graph
             self.add(node, PG.listedIn, vocab.box_iri(self.iri, project.box))
-            if project.item_number is not None:
+            # one node per project (region + name): a project listed in two boxes keeps the number
+            # and group of its first listing, which would otherwise be ambiguous
+            if project.item_number is not None and first_listing:
                 self.add(node, PG.itemNumber, integer(project.item_number))
-            if project.group:
+            if project.group and first_listing:
                 self.add(node, PG.group, Literal(project.group))
         for ev in project.spans:
             self.mentioned(node, ev.span, ev.line)
