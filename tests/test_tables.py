@@ -257,6 +257,18 @@ def test_run_of_spaces_with_seq_and_unit_columns() -> None:
     assert cells(rows[3])[(2025, "Target")] == "与经济增长同步"
 
 
+def test_numbered_groups_and_footnote_marks() -> None:
+    box, _ = read_table(ingest_blocks(FIXTURES / "numbered_groups.txt"), "表4")
+    assert [(r.category, r.name, r.unit) for r in box.rows] == [
+        ("经济发展", "地区生产总值", "亿元"),  # "①" refers to the footnote
+        ("经济发展", "城镇化率", "%"),
+        ("民生福祉", "居民人均可支配收入", "元"),  # unit column empty: the unit in the name
+        ("民生福祉", "每千人口拥有执业（助理）医师数", "人"),  # "（助理）" is part of the name
+    ]
+    assert all(r.parent is None for r in box.rows)
+    assert cells(box.rows[2]) == {(2020, "Baseline"): "30000", (2025, "Target"): "42000"}
+
+
 def test_one_cell_per_line() -> None:
     path = FIXTURES / "cells_per_line.txt"
     blocks = raw_blocks(path)

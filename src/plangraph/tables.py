@@ -515,6 +515,12 @@ def segment(cells: list[_Cell], slots: list[_Slot]) -> list[_Aligned]:
 # --- names -----------------------------------------------------------------------------------
 
 _STAR = "*＊★☆※"
+#: "一、" / "（二）" / "3." before a category name.
+_CATEGORY_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[）)]|[0-9]{1,2}[、.．])\s*"
+)
+#: A footnote mark after a name ("地区生产总值①").
+_NOTE_MARK = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩¹²³⁴⁵⁶⁷⁸⁹*＊]+$")
 _SUB_PREFIX = re.compile(r"^(?:其中|含)\s*[:：,，]?\s*")
 _NUMBER_PREFIX = re.compile(r"^[0-9]{1,2}\s*[.．、]\s*(?=[\u4e00-\u9fff])")
 
@@ -557,10 +563,16 @@ def clean_name(spans: list[Span]) -> _Name:
     m = _NUMBER_PREFIX.match(span.text)
     if m:
         span = span.slice(m.end())
+    m = _NOTE_MARK.search(span.text)
+    if m and m.start() > 0:
+        span = span.slice(0, m.start())
     unit = _paren_unit(span.text)
     if unit is not None:
         m = _UNIT_PAREN.search(span.text)
         assert m is not None
+        span = span.slice(0, m.start())
+    m = _NOTE_MARK.search(span.text)  # "地区生产总值①（亿元）"
+    if m and m.start() > 0:
         span = span.slice(0, m.start())
     span = _compact(span.strip())
     span = span.strip("：:，,、")
@@ -747,7 +759,7 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
                 continue
             kind = _single_cell_row(text)
             if kind == "category":
-                table.state = _State(category=re.sub(r"\s+", "", text))
+                table.state = _State(category=_CATEGORY_LABEL.sub("", re.sub(r"\s+", "", text)))
             elif kind == "parent":  # a first-level indicator on a row of its own
                 table.state.parent, table.state.parent_attribute = clean_name([block.span]).text, None
                 table.state.last_top = None
@@ -883,8 +895,12 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
         if cells and slot.role in (VALUE, GROWTH, UNIT_COL, ATTR_COL) and slot.column is not None
     ]
     if not any(cell.text for _, cell in data):
-        # a first-level indicator printed on its own row: it heads the rows below it
-        state.parent, state.parent_attribute, state.last_top = name.text, None, None
+        # a row without data: a category ("一、经济发展") or a first-level indicator heading the
+        # rows below it
+        if _single_cell_row(name.text) == "category" and not name.unit:
+            table.state = _State(category=_CATEGORY_LABEL.sub("", name.text))
+        else:
+            state.parent, state.parent_attribute, state.last_top = name.text, None, None
         return None
     attribute = next(
         (_attribute_of(c.text) for col, c in data if col.role == ATTR_COL and cell_kind(c.text) == ATTR),
