@@ -210,11 +210,16 @@ def test_trace_section_route_respects_box_titles(mini):
     # 专栏4 sits in the same section as 专栏5, but its title names another of the section's goals.
     aluminium = {p.project.label for p in net.trace_industry(mini, "铝合金精深加工").projects}
     assert "百万吨乙烯改扩建工程项目" not in aluminium
+    # 专栏7 has no telling title: each item's group heading says which goal it serves.
+    assert not {"数控机床项目", "乙烯下游项目"} & aluminium
     aromatics = net.trace_industry(mini, "芳烯烃")
     assert {p.project.label for p in aromatics.projects} == {
         "百万吨乙烯改扩建工程项目",
         "年产30万吨高性能聚丙烯项目",
+        "乙烯下游项目",
     }
+    (downstream,) = [p for p in aromatics.projects if p.project.label == "乙烯下游项目"]
+    assert "芳烯烃产业" in {e.quote for e in downstream.evidence if e.role == "group"}
     # 专栏1 of the 13th plan names 有色金属 in its title, though its chapter promotes 芳烯烃.
     metals = net.trace_industry(mini, "有色金属")
     by_doc = {g.source_file: [(p.project.label, p.route) for p in g.projects] for g in metals.documents}
@@ -225,6 +230,7 @@ def test_trace_section_route_respects_box_titles(mini):
     assert [(p.project.label, p.route) for p in equipment.projects] == [
         ("港口起重机械项目", "park"),
         ("大型起重装备项目", "section"),
+        ("数控机床项目", "section"),
     ]
 
 

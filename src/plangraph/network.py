@@ -15,6 +15,7 @@ All return plain data (dataclasses with ``to_json()``) so the CLI and the web ap
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,9 @@ _SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for ns, p in _PREFIXES.items(
 
 #: VALUES blocks are sent in slices of this many IRIs (keeps each query text modest).
 _BATCH = 400
+
+#: Above this many IRIs, :func:`_select_values` scans instead of joining a VALUES block.
+_BULK = 300
 
 #: Longest quote kept on a node or edge attribute (whole sentences are in the store).
 _QUOTE_CHARS = 300
@@ -196,7 +200,16 @@ def _chunks(items: Iterable[str], size: int = _BATCH) -> Iterator[list[str]]:
 
 
 def _select_values(store: ox.Store, var: str, iris: Iterable[str], body: str) -> list[tuple]:
-    """Run ``body`` once per slice of ``iris`` bound to ``?var`` with a VALUES block."""
+    """Run ``body`` with ``?var`` bound to each of ``iris`` through a VALUES block.
+
+    For many IRIs, when ``?var`` is the first projected variable, the query runs once unbound and
+    its rows are filtered here instead: oxigraph joins long VALUES blocks slowly, and a scan of
+    one pattern is cheap."""
+    iris = set(iris)
+    if not iris:
+        return []
+    if len(iris) > _BULK and re.match(rf"\s*SELECT\s+(DISTINCT\s+)?\?{var}\b", body):
+        return [row for row in _select(store, body.replace("{VALUES}", "")) if row[0] in iris]
     rows: list[tuple] = []
     for chunk in _chunks(iris):
         values = " ".join(_iri(i) for i in chunk)
@@ -267,16 +280,16 @@ def _pick_label(values: list[tuple[str, str]]) -> str | None:
 def node_labels(store: ox.Store, nodes: dict[str, tuple[str, str]]) -> dict[str, str]:
     """A readable (Chinese) label for each node."""
     props: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    rows = []
-    for chunk in _chunks(nodes):
-        values = " ".join(_iri(i) for i in chunk)
-        rows += _lang_rows(
-            store,
-            f"""SELECT ?n ?p ?v WHERE {{ VALUES ?n {{ {values} }}
-                VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title pg:number pg:sourceFile
-                             pg:valueText pg:year }}
-                ?n ?p ?v FILTER(isLiteral(?v)) }}""",
-        )
+    query_text = """SELECT ?n ?p ?v WHERE { {VALUES}
+        VALUES ?p { skos:prefLabel rdfs:label dcterms:title pg:number pg:sourceFile pg:valueText pg:year }
+        ?n ?p ?v FILTER(isLiteral(?v)) }"""
+    if len(nodes) > _BULK:
+        rows = [r for r in _lang_rows(store, query_text.replace("{VALUES}", "")) if r[0] in nodes]
+    else:
+        rows = []
+        for chunk in _chunks(nodes):
+            values = " ".join(_iri(i) for i in chunk)
+            rows += _lang_rows(store, query_text.replace("{VALUES}", f"VALUES ?n {{ {values} }}"))
     for node, pred, value in rows:
         props[node][local_name(pred)].append(value)
     observed = [n for n, (t, _) in nodes.items() if t == "Observation"]
@@ -549,7 +562,11 @@ def _edges(store: ox.Store, nodes: set[str], everything: bool) -> list[tuple[str
     """Relations among ``nodes`` as (subject, predicate, object); skos:narrower is turned into
     skos:broader so a hierarchy stated either way gives the same edges."""
     if everything:
-        rows = _select(store, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }")
+        skip = ", ".join(_iri(p) for p in sorted(_NOT_EDGES))
+        rows = _select(
+            store,
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ({skip})) }}",
+        )
     else:
         rows = _select_values(
             store, "s", nodes, "SELECT DISTINCT ?s ?p ?o WHERE { {VALUES} ?s ?p ?o FILTER(isIRI(?o)) }"
@@ -1135,16 +1152,19 @@ def _industry_names(store: ox.Store, industries: set[str]) -> dict[str, set[str]
 def _via_sections(store: ox.Store, targets: set[str]) -> list[_Found]:
     """Projects listed in boxes that serve one of ``targets``.
 
-    A box whose title names industries (any label of the scheme) serves those: through its
-    nearest enclosing division that promotes any industry when that division promotes them
-    (route *section*), else on the title's word alone (route *box*, the weakest). A box whose
-    title names no industry serves all goals of that division (route *section*)."""
+    An item is about the industries its heading names (any label of the scheme): the group
+    heading it is listed under inside the box ("钢铁产业: 1. …") when that names one, else the box
+    title. It serves those through the box's nearest enclosing division that promotes any
+    industry when that division promotes them (route *section*), else on the heading's word alone
+    (route *box*, the weakest). An item whose headings name no industry serves all goals of that
+    division (route *section*)."""
     listed = _select(
         store,
-        """SELECT DISTINCT ?proj ?box ?item ?order WHERE { ?proj pg:listedIn ?box ; a pg:Project .
-             OPTIONAL { ?proj pg:itemNumber ?item } OPTIONAL { ?box pg:order ?order } }""",
+        """SELECT DISTINCT ?proj ?box ?item ?order ?group WHERE { ?proj pg:listedIn ?box ; a pg:Project .
+             OPTIONAL { ?proj pg:itemNumber ?item } OPTIONAL { ?box pg:order ?order }
+             OPTIONAL { ?proj pg:group ?group } }""",
     )
-    boxes = {box for _, box, _, _ in listed}
+    boxes = {row[1] for row in listed}
     chains = _box_chains(store, boxes)
     goals: dict[str, set[str]] = defaultdict(set)
     for div, ind in _select_values(
@@ -1154,39 +1174,45 @@ def _via_sections(store: ox.Store, targets: set[str]) -> list[_Found]:
         "SELECT ?d ?i WHERE { {VALUES} ?d pg:promotesIndustry ?i ; a pg:Division }",
     ):
         goals[div].add(ind)
+    nearest = {box: next((d for d in chain if goals.get(d)), None) for box, chain in chains.items()}
     industries = {i for (i,) in _select(store, "SELECT ?i WHERE { ?i a pg:Industry }") if isinstance(i, str)}
     names = _industry_names(store, industries | targets)
     titles = {
-        b: normalise_name(t)
+        b: t
         for b, t in _select_values(store, "b", boxes, "SELECT ?b ?t WHERE { {VALUES} ?b dcterms:title ?t }")
     }
-    served: dict[str, tuple[str | None, set[str], set[str]]] = {}  # box -> (division, section, box)
-    for box, chain in chains.items():
-        title = titles.get(box, "")
-        named = {i for i, words in names.items() if any(w in title for w in words)}
-        div = next((d for d in chain if goals.get(d)), None)
-        goal_set = goals[div] if div else set()
+
+    def named_in(text: str | None) -> set[str]:
+        text = normalise_name(text or "")
+        return {i for i, words in names.items() if any(w in text for w in words)} if text else set()
+
+    # (project, box, item, order, group, heading named, section industries, title industries)
+    hits = []
+    for proj, box, item, order, group in sorted(listed, key=str):
+        by_group = named_in(group)
+        named = by_group or named_in(titles.get(box))
+        goal_set = goals[nearest[box]] if nearest[box] else set()
         by_section = (named & goal_set if named else goal_set) & targets
         by_title = (named - goal_set) & targets
         if by_section or by_title:
-            served[box] = (div, by_section, by_title)
-    if not served:
+            hits.append((proj, box, item, order, group if by_group else None, by_section, by_title))
+    if not hits:
         return []
-    divisions = {d for d, _, _ in served.values() if d}
-    projects = {p for p, b, _, _ in listed if b in served}
-    goal_quotes = statement_quotes(store, divisions)
-    heading = mentions_of(store, divisions | set(served) | projects)
+    divisions = {nearest[h[1]] for h in hits} - {None}
+    served = {h[1] for h in hits}
+    goal_quotes = statement_quotes(store, divisions)  # type: ignore[arg-type]
+    heading = mentions_of(store, divisions | served | {h[0] for h in hits})  # type: ignore[operator]
     doc_of = {
         x: d
         for x, d in _select_values(store, "x", served, "SELECT ?x ?d WHERE { {VALUES} ?x pg:document ?d }")
     }
     promotes = str(PG.promotesIndustry)
     found = []
-    for proj, box, item, order in sorted((r for r in listed if r[1] in served), key=str):
-        div, by_section, by_title = served[box]
-        doc = doc_of.get(box)
+    for proj, box, item, order, group, by_section, by_title in hits:
+        div, doc = nearest[box], doc_of.get(box)
         item_ev = _with_role([e for e in heading.get(proj, []) if e.document in (doc, None)][:1], "item")
         box_ev = _with_role(heading.get(box, [])[:1], "box")
+        group_ev = [Evidence(group, "group", doc)] if group else []
         number = item if isinstance(item, int) else None
         position = order if isinstance(order, int) else None
         for ind in sorted(by_section):
@@ -1197,11 +1223,13 @@ def _via_sections(store: ox.Store, targets: set[str]) -> list[_Found]:
                 (div, "dcterms:isPartOf", True),
                 (ind, "pg:promotesIndustry", True),
             ]
-            evidence = {0: item_ev, 1: box_ev, 3: goal}
+            evidence = {0: item_ev + group_ev, 1: box_ev, 3: goal}
             found.append(_Found("section", proj, ind, via, doc, evidence, box, number, position))
         for ind in sorted(by_title):
-            via = [(box, "pg:listedIn", True), (ind, "dcterms:title", True)]
-            found.append(_Found("box", proj, ind, via, doc, {0: item_ev, 1: box_ev}, box, number, position))
+            named_by = "pg:group" if group else "dcterms:title"
+            via = [(box, "pg:listedIn", True), (ind, named_by, True)]
+            evidence = {0: item_ev, 1: box_ev, 2: group_ev}
+            found.append(_Found("box", proj, ind, via, doc, evidence, box, number, position))
     return found
 
 
