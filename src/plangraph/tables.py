@@ -21,6 +21,7 @@ row ends (a segmentation of the cell stream into rows of the best total score).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -144,6 +145,7 @@ def is_unit(text: str) -> bool:
     return bool(_UNIT.match(re.sub(r"\s+", "", text).strip("（）()")))
 
 
+@functools.lru_cache(maxsize=8192)
 def cell_kind(text: str) -> str:
     """What a cell looks like: one of EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT."""
     t = text.strip()
