@@ -362,6 +362,12 @@ def test_prose_after_a_title_is_no_table() -> None:
     assert table_extent(blocks, at + 1) == 0
 
 
+def test_a_table_of_projects_is_no_indicator_table() -> None:
+    blocks = ingest_blocks(FIXTURES / "projects_table.txt")
+    at = next(i for i, b in enumerate(blocks) if b.text.startswith("专栏3"))
+    assert table_extent(blocks, at + 1) == 0
+
+
 def test_structure_uses_the_table_stage() -> None:
     _, boxes = parse_structure(read_documents(FIXTURES / "tabs_merged.txt")[0])
     box = next(b for b in boxes if b.label and b.label.replace(" ", "") == "表1")

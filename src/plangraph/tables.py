@@ -725,6 +725,21 @@ def _single_cell_row(text: str) -> str:
     return "other"
 
 
+#: Headers of a table of projects, not of indicators.
+_PROJECT_HEADERS = re.compile(
+    r"项目名称|工程名称|建设内容|建设规模|建设地点|总投资|建设性质|建设年限|起止年限|责任单位|实施主体"
+)
+
+
+def _indicator_columns(columns: list[Column]) -> bool:
+    """Columns of an indicator table: values of a year (or an attribute column), and no project
+    headers (a table of projects with its investment per year is no indicator table)."""
+    if any(_PROJECT_HEADERS.search(re.sub(r"\s+", "", c.header)) for c in columns):
+        return False
+    has_year = any(c.role == VALUE and c.year for c in columns)
+    return has_year or any(c.role == ATTR_COL for c in columns)
+
+
 def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], int]:
     """The rows of a table and the number of blocks it spans (0 when the blocks are no table)."""
     layout = _layout(blocks)
@@ -732,7 +747,7 @@ def _parse(blocks: list[Block], title: str = "") -> tuple[list[IndicatorRow], in
         return [], 0
     review = bool(re.search(r"完成|回顾", title))
     columns = build_columns(layout.header, layout.sub, review)
-    if not any(c.role == VALUE for c in columns):
+    if not _indicator_columns(columns):
         return [], 0
     slots = _slots(columns, layout.one_cell_per_line)
     lead = [c for c in columns if c.role in (PRE, NAME_COL)]
