@@ -420,8 +420,11 @@ async def _groups(engine: QueryEngine, iri: str, outgoing: bool) -> list[Predica
             continue
         total = int(row["n"]["value"])
         limit = 500 if outgoing else INCOMING_PER_PREDICATE
+        # Parts of a document come in reading order (pg:order), everything else by IRI.
         values = await engine.select(
-            f"SELECT DISTINCT ?x WHERE {{ {pattern.replace('?p', iri_ref(predicate))} }} ORDER BY ?x LIMIT {limit}"
+            f"""SELECT ?x (MIN(?o) AS ?order) WHERE {{
+                {pattern.replace("?p", iri_ref(predicate))} OPTIONAL {{ ?x pg:order ?o }}
+            }} GROUP BY ?x ORDER BY ?order ?x LIMIT {limit}"""
         )
         links = [Link(term(v["x"])) for v in values]  # type: ignore[arg-type]
         groups.append(PredicateGroup(Term("uri", predicate), links, total))

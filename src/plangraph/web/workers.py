@@ -8,7 +8,7 @@ killed (SIGKILL) and a fresh one started in its place, while the other workers k
 event loop only ever awaits, so the web server stays responsive throughout.
 
 Results are serialised inside the worker (with the ``max_result_rows`` cut) and come back as bytes.
-Workers are fresh interpreters (``python -m plangraph.web.workers``, like multiprocessing's
+Workers are fresh interpreters (``python -m plangraph.web.worker_process``, like multiprocessing's
 ``spawn``, never ``fork``, which is unsafe next to uvicorn's threads and event loop); the cost is a
 Python start-up plus loading the store, paid once per worker at start-up and again only after a
 timeout.
@@ -24,10 +24,8 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import ctypes
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -38,11 +36,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..settings import Settings, get_settings
-from ..vocab import STANDARD_PREFIXES
-from . import conneg, results
+from . import results
+from .worker_process import Job, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -72,142 +68,6 @@ class EngineUnavailable(EngineError):
     status = 503
 
 
-@dataclass(frozen=True)
-class Job:
-    """One unit of work for a worker."""
-
-    op: str
-    """``query`` or ``update``."""
-    text: str
-    base_iri: str | None = None
-    default_graphs: tuple[str, ...] | None = None
-    """Protocol dataset (``default-graph-uri``); None: the union of all graphs."""
-    named_graphs: tuple[str, ...] | None = None
-    """Protocol dataset (``named-graph-uri``); None: all named graphs (or none, when only
-    ``default_graphs`` is given, as the protocol says)."""
-    accept: str | None = None
-    format: str | None = None
-    max_rows: int = 10_000
-
-
-@dataclass
-class Outcome:
-    """A worker's answer: the serialised result or an error message."""
-
-    status: int
-    body: bytes = b""
-    content_type: str = "text/plain; charset=utf-8"
-    kind: str = ""
-    """``solutions``, ``boolean``, ``graph`` or ``update``."""
-    format_key: str = ""
-    rows: int = 0
-    truncated: bool = False
-    seconds: float = 0.0
-    message: str = ""
-
-
-# --- inside a worker process -----------------------------------------------------------------
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphaned query hogs a core).
-
-    Linux takes the *thread* that started the process as its parent, so the engine starts every
-    worker from one long-lived thread (``QueryEngine._spawner``).
-    """
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
-def _open(build_dir: str, in_memory: bool) -> ox.Store:
-    from ..store import open_store
-
-    return open_store(Path(build_dir), in_memory=in_memory)
-
-
-def _query_kwargs(job: Job) -> dict:
-    kwargs: dict = {"base_iri": job.base_iri, "prefixes": STANDARD_PREFIXES}
-    if job.default_graphs is None and job.named_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
-    else:
-        # The protocol dataset replaces the query's FROM / FROM NAMED entirely: what is not given
-        # is empty, not "everything".
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    return kwargs
-
-
-def _evaluate(store: ox.Store, job: Job) -> Outcome:
-    if job.op == "update":
-        store.update(job.text, base_iri=job.base_iri, prefixes=STANDARD_PREFIXES)
-        return Outcome(204, kind="update")
-    answer = store.query(job.text, **_query_kwargs(job))
-    if isinstance(answer, ox.QueryBoolean):
-        fmt = conneg.choose(conneg.RESULTS, job.accept, job.format)
-        return Outcome(200, results.write_boolean(bool(answer), fmt), fmt.content_type, "boolean", fmt.key, 1)
-    if isinstance(answer, ox.QuerySolutions):
-        fmt = conneg.choose(conneg.RESULTS, job.accept, job.format)
-        rows = results.collect_solutions(answer, job.max_rows)
-        body = results.write_rows(rows, fmt)
-        return Outcome(200, body, fmt.content_type, "solutions", fmt.key, len(rows.rows), rows.truncated)
-    fmt = conneg.choose(conneg.GRAPH, job.accept, job.format)
-    triples, truncated = results.collect_triples(answer, job.max_rows)
-    body = results.write_graph(triples, fmt)
-    return Outcome(200, body, fmt.content_type, "graph", fmt.key, len(triples), truncated)
-
-
-def _handle(store: ox.Store, job: Job) -> Outcome:
-    started = time.perf_counter()
-    try:
-        outcome = _evaluate(store, job)
-    except SyntaxError as err:
-        outcome = Outcome(400, message=f"SPARQL syntax error: {err}")
-    except (ValueError, TypeError) as err:
-        outcome = Outcome(400, message=f"invalid request: {err}")
-    except MemoryError:
-        outcome = Outcome(503, message="the query needed more memory than the server has")
-    except Exception as err:  # an evaluation error is the query's doing, not a server fault
-        outcome = Outcome(400, message=f"the query could not be evaluated: {err}")
-    outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
-def worker_main(conn: Connection, build_dir: str, in_memory: bool) -> None:
-    """Body of a worker process: load the store, replay the journal it is sent, answer jobs.
-
-    It returns (and the process ends) when the server closes its end of the socket.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    _die_with_parent()
-    started = time.perf_counter()
-    try:
-        store = _open(build_dir, in_memory)
-        journal: list[tuple[str, str | None]] = conn.recv()
-        for text, base_iri in journal:
-            store.update(text, base_iri=base_iri, prefixes=STANDARD_PREFIXES)
-        conn.send(("ready", {"quads": len(store), "seconds": time.perf_counter() - started}))
-    except (EOFError, BrokenPipeError, ConnectionError):
-        return  # the server stopped while this worker was starting
-    except Exception as err:
-        with contextlib.suppress(OSError):
-            conn.send(("error", f"{type(err).__name__}: {err}"))
-        return
-    while True:
-        try:
-            job = conn.recv()
-            conn.send(_handle(store, job))
-        except (EOFError, OSError):
-            return
-
-
-def _child(argv: list[str]) -> None:
-    """``python -m plangraph.web.workers FD BUILD_DIR in-memory|on-disk`` (started by _Worker)."""
-    fd, build_dir, mode = argv
-    worker_main(Connection(int(fd)), build_dir, mode == "in-memory")
-
-
 # --- in the server process -------------------------------------------------------------------
 
 
@@ -227,7 +87,7 @@ class _Worker:
                 [
                     sys.executable,
                     "-m",
-                    __name__,
+                    "plangraph.web.worker_process",
                     str(theirs.fileno()),
                     str(build_dir),
                     "in-memory" if in_memory else "on-disk",
@@ -559,11 +419,3 @@ class QueryEngine:
             "in_memory": self.in_memory,
             "pid": os.getpid(),
         }
-
-
-if __name__ == "__main__":
-    # Run from the module's importable name, so what is pickled back names
-    # plangraph.web.workers.Outcome, not __main__.Outcome.
-    from plangraph.web.workers import _child as child
-
-    child(sys.argv[1:])
