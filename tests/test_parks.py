@@ -62,3 +62,10 @@ def test_level_and_region_from_the_name():
     (park,) = _parks("建设辽阳国家现代农业示范区。")
     assert park.level == "national"
     assert park.region_code == "211000"
+
+
+def test_functional_zone_categories_are_not_parks() -> None:
+    from plangraph.entities.parks import accept
+
+    for name in ("禁止开发区", "限制开发区", "重点开发区", "优化开发区"):
+        assert not accept(name, [], "", "域")

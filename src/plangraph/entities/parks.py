@@ -473,8 +473,14 @@ def _context_codes(ctx: DocumentContext) -> list[str]:
         return [code]
 
 
+#: The categories of 主体功能区 planning (限制开发区域 …) end like zones but name none.
+_FUNCTIONAL_ZONE_CATEGORIES = re.compile(r"^(?:重点|优化|限制|禁止)开发区")
+
+
 def accept(name: str, places: list[tuple[int, int, str]], before: str, after: str) -> bool:
     """Whether a candidate name denotes one particular park."""
+    if _FUNCTIONAL_ZONE_CATEGORIES.match(name):
+        return False
     ending = _ENDING_RE.search(name)
     if len(name) < 3 or (ending is None and not _BILATERAL.fullmatch(name)):
         return False
