@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import networkx as nx
@@ -133,7 +135,18 @@ def test_filters_apply_to_exports(mini, tmp_path):
     export.export_graph(mini, "graphml", out, document="liaoyang_13.txt", types=["Indicator", "Observation"])
     graph = nx.read_graphml(out)
     assert {d["type"] for _, d in graph.nodes(data=True)} == {"Indicator", "Observation"}
-    assert graph.number_of_nodes() == 8
+    assert graph.number_of_nodes() == 10  # five indicators and their five 2020 targets
+
+
+def test_export_bytes_for_the_web(mini):
+    result = export.export_bytes(mini, "csv", focus="辽阳铝产业园", depth=1)
+    assert result.media_type == "application/zip" and result.summary == "4 nodes and 3 edges"
+    with zipfile.ZipFile(io.BytesIO(result.content)) as archive:
+        assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
+        assert len(archive.read("nodes.csv").decode("utf-8").splitlines()) == 5
+    page = export.export_bytes(mini, "html")
+    assert page.media_type.startswith("text/html") and page.content.startswith(b"<!DOCTYPE html>")
+    assert set(export.MEDIA_TYPES) == set(export.FORMATS)
 
 
 def test_unknown_format_is_refused(mini, tmp_path):

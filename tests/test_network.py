@@ -304,6 +304,8 @@ def test_compare_plans(mini):
     assert (gdp.a.year, gdp.b.year, str(gdp.change), gdp.unit) == ("2020", "2025", "200", "亿元")
     assert changes["森林覆盖率"].change is None  # "完成省下达任务" is not a number
     assert [r.label for r in comparison.indicators_only_a] == ["常住人口城镇化率"]
+    # "—" in the 13th plan's table sets no target, so the indicator is the 14th plan's alone.
+    assert [r.label for r in comparison.indicators_only_b] == ["单位地区生产总值能源消耗降低"]
     data = comparison.to_json()
     assert data["indicators"][0]["change"] == "200"
     assert "地区生产总值" in comparison.format_table()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -401,6 +402,65 @@ def rdf_bytes(store: ox.Store, fmt: str, graph: nx.MultiDiGraph | None = None) -
 
 # --- the command -----------------------------------------------------------------------------
 
+#: Media type and file extension of each format, for serving an export over HTTP.
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "graphml": ("application/graphml+xml", "graphml"),
+    "gexf": ("application/gexf+xml", "gexf"),
+    "cytoscape": ("application/json", "cyjs"),
+    "node-link": ("application/json", "json"),
+    "csv": ("application/zip", "zip"),  # nodes.csv and edges.csv
+    "html": ("text/html; charset=utf-8", "html"),
+    "turtle": ("text/turtle", "ttl"),
+    "trig": ("application/trig", "trig"),
+    "nquads": ("application/n-quads", "nq"),
+    "jsonld": ("application/ld+json", "jsonld"),
+}
+
+
+@dataclass
+class Export:
+    """An export in memory: its bytes, media type, file extension and a one-line summary."""
+
+    content: bytes
+    media_type: str
+    extension: str
+    summary: str  # "2104 nodes and 3007 edges" or "13100 quads", plus a note when cut
+
+
+def export_bytes(
+    store: ox.Store,
+    fmt: str,
+    focus: str | None = None,
+    depth: int | None = None,
+    document: str | None = None,
+    types: list[str] | None = None,
+) -> Export:
+    """The graph, or the part the filters select, in format ``fmt`` (see :data:`FORMATS`).
+
+    Filters: ``focus`` + ``depth`` (the neighbourhood of an entity), ``document`` (IRI, source
+    file or title), ``types`` (node types such as ``Project``). CSV comes as a zip of
+    ``nodes.csv`` and ``edges.csv``; :func:`export_graph` writes the two files instead.
+    """
+    name = normalise_format(fmt)
+    media_type, extension = MEDIA_TYPES[name]
+    filtered = bool(focus or document or types)
+    if name in RDF_FORMATS:
+        graph = network(store, focus=focus, depth=depth, document=document, types=types) if filtered else None
+        content, count = rdf_bytes(store, name, graph)
+        unit = "quads" if RDF_FORMATS[name].quads else "triples"
+        return Export(content, media_type, extension, f"{count} {unit}{_truncation(graph)}")
+    graph = network(store, focus=focus, depth=depth, document=document, types=types)
+    summary = f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges{_truncation(graph)}"
+    if name == "csv":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            nodes_text, edges_text = csv_tables(graph)
+            archive.writestr("nodes.csv", nodes_text)
+            archive.writestr("edges.csv", edges_text)
+        return Export(buffer.getvalue(), media_type, extension, summary)
+    content = _NETWORK_WRITERS[name](graph, _title(focus, document))
+    return Export(content, media_type, extension, summary)
+
 
 def export_graph(
     store: ox.Store,
@@ -411,35 +471,27 @@ def export_graph(
     document: str | None = None,
     types: list[str] | None = None,
 ) -> str:
-    """Write the graph, or the part selected by the filters, to ``out`` in format ``fmt``.
-
-    Filters: ``focus`` + ``depth`` (the neighbourhood of an entity), ``document`` (IRI, source
-    file or title), ``types`` (node types such as ``Project``). Returns a one-line summary.
-    """
+    """Write :func:`export_bytes` to ``out`` (CSV: two files, see :func:`csv_paths`); returns a
+    one-line summary of what was written where."""
     name = normalise_format(fmt)
     out = Path(out)
-    filtered = bool(focus or document or types)
-    if name in RDF_FORMATS:
-        graph = network(store, focus=focus, depth=depth, document=document, types=types) if filtered else None
-        content, count = rdf_bytes(store, name, graph)
-        _write(out, content)
-        unit = "quads" if RDF_FORMATS[name].quads else "triples"
-        return f"wrote {count} {unit} ({RDF_FORMATS[name].name}) to {out}{_truncation(graph)}"
-    graph = network(store, focus=focus, depth=depth, document=document, types=types)
-    size = f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges"
     if name == "csv":
+        graph = network(store, focus=focus, depth=depth, document=document, types=types)
         nodes_path, edges_path = csv_paths(out)
         nodes_text, edges_text = csv_tables(graph)
         _write(nodes_path, nodes_text.encode("utf-8"))
         _write(edges_path, edges_text.encode("utf-8"))
+        size = f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges"
         return f"wrote {size} to {nodes_path} and {edges_path}{_truncation(graph)}"
-    writer = _NETWORK_WRITERS[name]
-    _write(out, writer(graph, _title(store, focus, document)))
-    return f"wrote {size} ({name}) to {out}{_truncation(graph)}"
+    result = export_bytes(store, name, focus=focus, depth=depth, document=document, types=types)
+    _write(out, result.content)
+    label = RDF_FORMATS[name].name if name in RDF_FORMATS else name
+    head, _, note = result.summary.partition(" (cut")
+    return f"wrote {head} ({label}) to {out}" + (f" (cut{note}" if note else "")
 
 
-def _title(store: ox.Store, focus: str | None, document: str | None) -> str:
-    del store  # the title names the filters as given; labels are in the page itself
+def _title(focus: str | None, document: str | None) -> str:
+    """The page title names the filters as given."""
     parts = ["plangraph"]
     if document:
         parts.append(f"document {document}")
@@ -470,8 +522,11 @@ def _write(path: Path, content: bytes) -> None:
 
 __all__ = [
     "FORMATS",
+    "MEDIA_TYPES",
+    "Export",
     "csv_tables",
     "cytoscape_data",
+    "export_bytes",
     "export_graph",
     "gexf_bytes",
     "graphml_bytes",

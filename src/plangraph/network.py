@@ -1299,12 +1299,21 @@ def most_connected(
 # --- compare plans ---------------------------------------------------------------------------
 
 
+#: Cells that only mark an empty place in a table.
+_PLACEHOLDER = " \t—–-－―*＊/／…"
+
+
 @dataclass
 class TargetValue:
     year: str | None
     text: str
     value: Decimal | None
     kind: str
+
+    @property
+    def is_set(self) -> bool:
+        """A target the plan actually sets: not a baseline, and not a placeholder like "—"."""
+        return self.kind == "Target" and bool(self.text.strip(_PLACEHOLDER))
 
     def to_json(self) -> dict:
         return {
@@ -1469,11 +1478,11 @@ def compare_plans(store: ox.Store, plan_a: str, plan_b: str) -> Comparison:
     both = []
     for ind in sorted(set(targets_a) & set(targets_b), key=lambda i: refs[i].label):
         (ta, unit_a), (tb, unit_b) = targets_a[ind], targets_b[ind]
-        if ta.kind == "Target" and tb.kind == "Target":
+        if ta.is_set and tb.is_set:
             both.append(IndicatorChange(refs[ind], unit_a or unit_b, ta, tb))
     set_in_both = {c.indicator.iri for c in both}
-    only_a = [i for i, (t, _) in targets_a.items() if t.kind == "Target" and i not in set_in_both]
-    only_b = [i for i, (t, _) in targets_b.items() if t.kind == "Target" and i not in set_in_both]
+    only_a = [i for i, (t, _) in targets_a.items() if t.is_set and i not in set_in_both]
+    only_b = [i for i, (t, _) in targets_b.items() if t.is_set and i not in set_in_both]
     return Comparison(
         plan_a=refs[doc_a],
         plan_b=refs[doc_b],
