@@ -1,11 +1,13 @@
 """Compare the indicator cells of the tables stage with the gold, the way score.py counts them.
 
-.venv/bin/python scripts/eval_tables.py [--gold DIR] [--show] [FILE ...]
+.venv/bin/python scripts/eval_tables.py [--gold DIR] [--show] [--raw] [FILE ...]
 
 A cell is (normalised indicator name, year of the column, normalised value text); placeholder
 cells and columns without a year are left out on both sides, exactly as in score.py (whose
 ``norm`` and ``placeholder`` are imported). Files without gold (e.g. 001, 002) are listed with
---show so their rows can be read.
+--show so their rows can be read. --raw reads every non-blank line as a block (leading tabs kept,
+nothing dropped as noise) instead of going through ingest, to tell the table stage's errors from
+those of the stages before it.
 """
 
 from __future__ import annotations
