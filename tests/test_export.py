@@ -65,6 +65,8 @@ def test_graphml_reads_back(mini, tmp_path):
     )
     graph = nx.read_graphml(out)
     check_nodes(graph, view)
+    for _, data in graph.nodes(data=True):  # Gephi colours nodes from r, g, b
+        assert "#{:02x}{:02x}{:02x}".format(data["r"], data["g"], data["b"]) == data["colour"]
     labels = {d["label"] for _, _, d in graph.edges(data=True)}
     assert "supportsIndustry" in labels
     quotes = [d.get("quote") for _, _, d in graph.edges(data=True)]

@@ -111,6 +111,9 @@ def test_restrict_to_types(mini):
     graph = net.network(mini, types=["project", "Industry"])
     assert {d["type"] for _, d in graph.nodes(data=True)} == {"Project", "Industry"}
     assert {d["label"] for _, _, d in graph.edges(data=True)} == {"supportsIndustry", "broader"}
+    plans = net.network(mini, types=["FiveYearPlan"])
+    assert {d["subtype"] for _, d in plans.nodes(data=True)} == {"FiveYearPlan"}
+    assert plans.number_of_nodes() == 2
     with pytest.raises(ValueError, match="unknown node type 'Widget'"):
         net.network(mini, types=["Widget"])
 

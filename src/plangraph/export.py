@@ -101,9 +101,15 @@ def _scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """GraphML (UTF-8). Edge ids are the view's edge keys (``e1``, ``e2`` …), unique per file."""
+    """GraphML (UTF-8). Edge ids are the view's edge keys (``e1``, ``e2`` …), unique per file;
+    the colour is also given as integer ``r``/``g``/``b`` columns, which Gephi's importer reads
+    as the node colour."""
+    copy = _scalar_copy(graph)
+    for _, data in copy.nodes(data=True):
+        rgb = _rgb(data["colour"])
+        data.update(r=rgb["r"], g=rgb["g"], b=rgb["b"])
     out = io.BytesIO()
-    nx.write_graphml(_scalar_copy(graph), out, encoding="utf-8", named_key_ids=True)
+    nx.write_graphml(copy, out, encoding="utf-8", named_key_ids=True)
     return out.getvalue()
 
 

@@ -519,8 +519,11 @@ def _region_nodes(store: ox.Store, region: str) -> set[str]:
 
 
 def _check_types(types: Iterable[str]) -> set[str]:
+    """Type names as given (any case; a subclass such as FiveYearPlan, or Organisation) ->
+    the names to match against a node's ``type`` or ``subtype``."""
     known = {t.lower(): t for t in NODE_TYPES}
-    known.update({sub.lower(): base for sub, base in _SUBCLASSES.items()})
+    known.update({sub.lower(): sub for sub in _SUBCLASSES})
+    known["organisation"] = "Organization"
     chosen = set()
     for name in types:
         key = name.strip().lower()
@@ -665,7 +668,7 @@ def network(
         meta["region"] = place
     if types:
         chosen = _check_types(types)
-        allowed = {n for n in allowed if kinds[n][0] in chosen}
+        allowed = {n for n in allowed if kinds[n][0] in chosen or kinds[n][1] in chosen}
         meta["types"] = ",".join(sorted(chosen))
     truncated = False
     if focus:
@@ -1279,7 +1282,7 @@ def most_connected(
     Betweenness is computed on the undirected simple graph, sampled from
     ``settings.betweenness_samples`` source nodes when the graph is larger (seeded, so stable).
     """
-    wanted = _check_types(types)
+    wanted = {t for t in _check_types(types) if t in NODE_TYPES}
     graph = nx.Graph(network(store).to_undirected(as_view=True))
     samples = get_settings().betweenness_samples
     k = samples if 0 < samples < graph.number_of_nodes() else None
