@@ -145,3 +145,24 @@ def test_a_web_list_page_with_several_reports_is_split(tmp_path: Path) -> None:
     assert [d.heading_hint for d in docs] == ["2017年某市政府工作报告", "2018年某县政府工作报告"]
     assert all("招商引资成果" not in b.text for d in docs for b in d.blocks)
     assert docs[1].blocks[0].line == 15
+
+
+def test_lone_numbers_between_table_cells_are_cells_not_page_numbers(tmp_path: Path) -> None:
+    text = (
+        "表1 主要指标\n\n指标名称\n\n单位\n\n2025年\n\n地区生产总值\n\n亿元\n\n207\n\n城镇化率\n\n%\n\n12\n\n"
+    )
+    text += (
+        "经济总量稳步提升，结构持续优化，发展质量效益显著提高，人民生活水平明显改善，社会保持稳定。\n\n3\n\n"
+    )
+    text += "生态环境持续改善，绿色发展方式和生活方式逐步形成，资源利用效率显著提升，城乡面貌焕然一新。\n"
+    doc = read_documents(write(tmp_path, "cells.txt", text))[0]
+    texts = [b.text for b in doc.blocks]
+    assert "207" in texts and "12" in texts
+    assert "3" not in texts  # a real page number between two paragraphs
+
+
+def test_table_rows_keep_their_empty_first_cell(tmp_path: Path) -> None:
+    text = "表2 主要指标\n\n指标\t属性\t2025年\n城镇化率\t常住人口城镇化率\t预期性\t70\n\t户籍人口城镇化率\t约束性\t56\n"
+    doc = read_documents(write(tmp_path, "tabs.txt", text))[0]
+    assert doc.blocks[-1].text == "\t户籍人口城镇化率\t约束性\t56"
+    assert_offsets_exact(doc.blocks, text)

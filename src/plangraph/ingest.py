@@ -189,6 +189,22 @@ def _toc_end_without_pages(lines: list[str], entries: list[int]) -> int:
     return entries[-1]
 
 
+def _nearest_text(lines: list[str], i: int, step: int) -> str | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return lines[j].strip()
+        j += step
+    return None
+
+
+def _among_table_cells(lines: list[str], i: int) -> bool:
+    """A lone number between short cell-like lines is a table cell printed one per line, not a
+    page number (a page number sits between paragraphs)."""
+    around = [_nearest_text(lines, i, -1), _nearest_text(lines, i, 1)]
+    return all(t is not None and len(t) <= 20 and "。" not in t for t in around)
+
+
 def _line_noise(lines: list[str]) -> list[NoiseRange]:
     found = []
     for i, line in enumerate(lines):
@@ -196,7 +212,7 @@ def _line_noise(lines: list[str]) -> list[NoiseRange]:
         if not t:
             continue
         what = None
-        if _PAGE_NUMBER.match(t):
+        if _PAGE_NUMBER.match(t) and not _among_table_cells(lines, i):
             what = "page number"
         elif len(t) < 40 and _CHROME.match(t):
             what = "web page chrome"
@@ -269,6 +285,9 @@ def _clean_span(span: Span) -> Span:
     if "**" in span.text:
         keep = [i for i in range(len(span.text)) if not _in_match(MARKDOWN_EMPHASIS, span.text, i)]
         span = Span("".join(span.text[i] for i in keep), tuple(span.offsets[i] for i in keep))
+    if "\t" in span.text.strip():
+        # a table row: leading and trailing tabs are its empty first and last cells
+        return span.strip(" \r\n\u3000\u00a0\ufeff")
     return span.strip(" \t\r\n\u3000\u00a0\ufeff")
 
 
@@ -293,7 +312,8 @@ def _split_long(span: Span) -> list[Span]:
 
 
 def _is_table_row(text: str) -> bool:
-    return "\t" in text.strip() or bool(re.search(r"\S {3,}\S", text))
+    t = text.strip()
+    return "\t" in t or bool(re.search(r"\S {3,}\S", t)) or (t.startswith("|") and t.endswith("|"))
 
 
 _LIST_LIKE = re.compile(r"[；;]|[：:].{5,}")
@@ -307,7 +327,7 @@ def _continues(prev: str, nxt: str) -> bool:
     A short line or a numbered line is usually a heading, unless it is a list ("1. …；2. 后期管")
     or a "label：content" line, which a heading never is.
     """
-    if prev[-1] in SENTENCE_END or _is_table_row(prev) or _is_table_row(nxt):
+    if prev[-1] in SENTENCE_END or _is_table_row(prev) or _is_table_row(nxt) or BOX_LABEL.match(prev):
         return False
     if not _LIST_LIKE.search(prev) and (len(prev) < 40 or (_is_heading_like(prev) and len(prev) < 60)):
         return False

@@ -233,8 +233,9 @@ class DocumentGraph:
         self.add(o, PG.valueKind, PG[cell.value_kind])
         if row.attribute in ("预期性", "约束性"):
             self.add(o, PG.attribute, PG.Expected if row.attribute == "预期性" else PG.Binding)
-        if row.growth:
-            self.add(o, PG.growthText, Literal(row.growth))
+        growth = row.growth_actual if cell.value_kind == "Actual" and row.growth_actual else row.growth
+        if growth:
+            self.add(o, PG.growthText, Literal(growth))
         self.add(o, PG.line, integer(cell.line))
         self.mentioned(o, cell.span, cell.line)
 

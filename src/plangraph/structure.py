@@ -551,10 +551,13 @@ def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
     while i < len(blocks):
         labelled = box_label(blocks[i])
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if labelled and _is_indicator_table(labelled[1], following):
+        extent = (
+            table_extent(blocks, i + 1) if labelled and _is_indicator_table(labelled[1], following) else 0
+        )
+        if labelled and extent:
             parser.close_box()
             parser.open_box(labelled[0], labelled[1], blocks[i])
-            n = _stop_at_strong_heading(blocks, i + 1, table_extent(blocks, i + 1))
+            n = _stop_at_strong_heading(blocks, i + 1, extent)
             box = parser.boxes[-1]
             box.blocks = blocks[i + 1 : i + 1 + n]
             box.last_line = box.blocks[-1].line if box.blocks else box.line
