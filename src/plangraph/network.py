@@ -387,18 +387,18 @@ def _expand_iri(text: str) -> str | None:
 
 
 def _suggest(name: str, index: list[tuple[str, str, str]], limit: int = 5) -> list[str]:
-    """The known names closest to ``name``: those containing it first, then by similarity."""
+    """The known names closest to ``name``, one per node: names containing it (or contained in
+    it) first, then by similarity."""
     wanted = normalise_name(name)
-    names = sorted({label for _, _, label in index})
-    normal = {label: normalise_name(label) for label in names}
-    scored = []
-    for label in names:
-        text = normal[label]
+    best: dict[str, tuple] = {}
+    for node, _, label in index:
+        text = normalise_name(label)
         ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
         contains = bool(wanted) and (wanted in text or text in wanted)
-        scored.append((not contains, -ratio, len(label), label))
-    scored.sort()
-    return [label for bad, neg, _, label in scored if not bad or -neg >= 0.3][:limit]
+        score = (not contains, -ratio, len(label), label)
+        if contains or ratio >= 0.3:
+            best[node] = min(best.get(node, score), score)
+    return [score[-1] for score in sorted(best.values())][:limit]
 
 
 def resolve(
