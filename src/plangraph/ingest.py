@@ -202,7 +202,7 @@ def _among_table_cells(lines: list[str], i: int) -> bool:
     """A lone number between short cell-like lines is a table cell printed one per line, not a
     page number (a page number sits between paragraphs)."""
     around = [_nearest_text(lines, i, -1), _nearest_text(lines, i, 1)]
-    return all(t is not None and len(t) <= 20 and "。" not in t for t in around)
+    return any(t is not None and len(t) <= 20 and "。" not in t and not _is_heading_like(t) for t in around)
 
 
 def _line_noise(lines: list[str]) -> list[NoiseRange]:
