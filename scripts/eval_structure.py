@@ -1,6 +1,6 @@
 """Compare headings and boxes of the structure stage with the public gold, without building RDF.
 
-    .venv/bin/python scripts/eval_structure.py [GOLD_DIR]
+.venv/bin/python scripts/eval_structure.py [GOLD_DIR]
 """
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ for gold_file in sorted(GOLD.glob("*.json")):
     pred = {(normalise_name(d.title), d.line) for d in divisions}
     want = [(normalise_name(h["title"]), h["line"], h["level"], h["label"]) for h in gold["headings"]]
     missed = [w for w in want if not any(p[0] == w[0] and abs(p[1] - w[1]) <= 2 for p in pred)]
-    extra = [d for d in divisions if not any(normalise_name(d.title) == w[0] and abs(d.line - w[1]) <= 2 for w in want)]
-    print(f"== {gold['doc']}: headings gold {len(want)} pred {len(divisions)} missed {len(missed)} extra {len(extra)}")
+    extra = [
+        d
+        for d in divisions
+        if not any(normalise_name(d.title) == w[0] and abs(d.line - w[1]) <= 2 for w in want)
+    ]
+    print(
+        f"== {gold['doc']}: headings gold {len(want)} pred {len(divisions)} missed {len(missed)} extra {len(extra)}"
+    )
     for w in missed:
         print("   missed", w)
     for d in extra:
@@ -35,4 +41,6 @@ for gold_file in sorted(GOLD.glob("*.json")):
         gi = len(g["items"]) if g else None
         names = {normalise_name(i["name"]) for i in g["items"]} if g else set()
         hit = sum(1 for it in b.items if normalise_name(it.name) in names)
-        print(f"   box {b.label} {b.title[:20]!r} line {b.line}-{b.last_line} kind {b.kind} items {len(b.items)} gold {gi} hit {hit}")
+        print(
+            f"   box {b.label} {b.title[:20]!r} line {b.line}-{b.last_line} kind {b.kind} items {len(b.items)} gold {gi} hit {hit}"
+        )
