@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_support import SAVED_QUERIES, LiveServer, live_server, make_build
 
 from plangraph.settings import PROJECT_ROOT
+from web_support import SAVED_QUERIES, LiveServer, live_server, make_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -78,12 +78,19 @@ def page(chromium: str, server: LiveServer, tmp_path: Path) -> Iterator[object]:
             problems: list[str] = []
             foreign: list[str] = []
             tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+            tab.on(
+                "console",
+                lambda msg: (
+                    problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+                ),
+            )
             tab.on(
                 "request",
-                lambda request: None
-                if request.url.startswith((server.url, "data:", "blob:"))
-                else foreign.append(request.url),
+                lambda request: (
+                    None
+                    if request.url.startswith((server.url, "data:", "blob:"))
+                    else foreign.append(request.url)
+                ),
             )
             tab.set_default_timeout(15_000)
             yield tab
@@ -115,6 +122,15 @@ def test_home_saved_query_search_entity_and_source(page, server: LiveServer) -> 
     assert "鲅鱼圈钢铁精深加工项目" in page.locator(".results-table").inner_text()
     assert "2 行 rows" in page.locator("#status").inner_text()
     shot(page, "02-saved-query")
+
+    # The results download, in the format picked.
+    page.locator("#download-format").select_option("csv")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="下载", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "plangraph-results.csv"
+    saved = Path(download.path()).read_text(encoding="utf-8")
+    assert saved.startswith("project,name,industry,industryName,box") and "鲅鱼圈钢铁精深加工项目" in saved
 
     # ... and a query typed into the editor, run with Ctrl+Enter.
     page.locator(".cm-content").click()
@@ -156,7 +172,7 @@ def test_home_saved_query_search_entity_and_source(page, server: LiveServer) -> 
     assert mark.is_visible()
     box = mark.bounding_box()
     viewport = page.viewport_size
-    assert box and viewport and 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"]
+    assert box and viewport and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
     page.screenshot(path=str(SCREENSHOTS / "06-source.png"))  # the viewport: the highlight is in it
     # Untrusted document text is shown as text: the <script> in the source never ran.
     assert page.locator(".source-text").inner_text().count('<script>alert("x")</script>') == 1

@@ -16,7 +16,17 @@
     "}",
     "LIMIT 100",
   ].join("\n");
-  const EXTENSIONS = { csv: "csv", tsv: "tsv", json: "srj", xml: "srx", turtle: "ttl", jsonld: "jsonld", ntriples: "nt" };
+  // File name extension of each media type the endpoint answers with.
+  const EXTENSIONS = {
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "srj",
+    "application/sparql-results+xml": "srx",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+  };
 
   const $ = (id) => document.getElementById(id);
   const statusBox = $("status");
@@ -251,14 +261,13 @@
         return;
       }
       const blob = await response.blob();
-      const contentType = response.headers.get("Content-Type") || "";
-      const extension = Object.entries(EXTENSIONS).find(([key]) => contentType.includes(key === "ntriples" ? "n-triples" : key));
-      const link = el("a", { href: URL.createObjectURL(blob), download: "plangraph-results." + (extension ? extension[1] : EXTENSIONS[format]) });
+      const contentType = (response.headers.get("Content-Type") || "").split(";")[0].trim();
+      const link = el("a", { href: URL.createObjectURL(blob), download: "plangraph-results." + (EXTENSIONS[contentType] || "txt") });
       document.body.append(link);
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-      setStatus(`已下载 Downloaded (${contentType.split(";")[0]})`, "ok");
+      setStatus(`已下载 Downloaded (${contentType})`, "ok");
     } catch (err) {
       setStatus("网络错误 Network error: " + err.message, "error");
     }
