@@ -142,6 +142,12 @@ class _Worker:
             self.conn.close()
 
 
+def _drop_outcome(task: asyncio.Future) -> None:
+    """Mark a shielded task's exception as seen (its requester may have gone away)."""
+    if not task.cancelled():
+        task.exception()
+
+
 @dataclass
 class EngineStats:
     queries: int = 0
@@ -247,7 +253,7 @@ class QueryEngine:
             raise EngineUnavailable("the query engine is stopped")
         worker = spawner.submit(_Worker, self.build_dir, self.in_memory, list(self._journal)).result()
         worker.wait_ready(STARTUP_TIMEOUT)
-        self.stats.startup_seconds.append(worker.info["startup_seconds"])
+        self.stats.startup_seconds = [*self.stats.startup_seconds[-19:], worker.info["startup_seconds"]]
         return worker
 
     def _admit(self, worker: _Worker) -> None:
@@ -356,8 +362,10 @@ class QueryEngine:
         self.stats.queries += 1
         if job.op == "update":
             return await self._update(job, timeout)
-        # Shielded so a cancelled request does not leave a worker half-used.
+        # Shielded so a cancelled request (a client gone) does not leave a worker half-used: the
+        # task still finishes, releases or replaces its worker, and its outcome is dropped.
         task = asyncio.ensure_future(self._run(job, timeout))
+        task.add_done_callback(_drop_outcome)
         return await asyncio.shield(task)
 
     async def _update(self, job: Job, timeout: float) -> Outcome:
