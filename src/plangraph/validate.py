@@ -29,6 +29,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from .ingest import read_source
+from .model import InputError
 from .settings import get_settings
 from .vocab import ID, ONTOLOGY_GRAPH, PG
 
@@ -259,7 +261,7 @@ def _run_shacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
         allow_warnings=True,
         allow_infos=True,
         meta_shacl=False,
-        advanced=False,
+        advanced=True,  # the SPARQL targets of the rules over numerous nodes (see shapes.ttl)
         inplace=True,
     )
     return results
@@ -301,8 +303,9 @@ def _records(results: Graph, shapes: Graph, document: str) -> list[ValidationRec
                 rule=_rule_template(shapes, constraint, shape) or message,
             )
         )
-    records.sort(key=lambda r: (r.severity, r.rule, r.focus, r.value or ""))
-    return records
+    # One value can break two constraints of a shape with one message (e.g. sh:datatype and
+    # sh:languageIn of a title): report it once.
+    return sorted(set(records), key=lambda r: (r.severity, r.rule, r.focus, r.value or ""))
 
 
 def validate_document_graph(
@@ -407,15 +410,6 @@ def load_trig(path: Path) -> Dataset:
     return ds
 
 
-def _read_source_text(path: Path) -> str:
-    """The decoded text of a source file, exactly as the pipeline decoded it for its offsets."""
-    try:
-        from .ingest import read_source
-    except ImportError:  # a checkout without the ingest stage: plain UTF-8, BOM dropped
-        return path.read_text(encoding="utf-8-sig")
-    return read_source(path).text
-
-
 def find_source_texts(ds: Dataset, search_dirs: list[Path]) -> dict[str, str]:
     """Map each document IRI to its source text, found by its pg:sourceFile in ``search_dirs``."""
     texts: dict[str, str] = {}
@@ -423,9 +417,14 @@ def find_source_texts(ds: Dataset, search_dirs: list[Path]) -> dict[str, str]:
         for doc, name in graph.subject_objects(PG.sourceFile):
             for folder in search_dirs:
                 candidate = Path(folder) / str(name)
-                if candidate.is_file():
-                    texts[str(doc)] = _read_source_text(candidate)
-                    break
+                if not candidate.is_file():
+                    continue
+                try:
+                    # decoded exactly as the pipeline decoded it, so that offsets index the same text
+                    texts[str(doc)] = read_source(candidate).text
+                except InputError:
+                    continue  # reported as a document whose source text was not found
+                break
     return texts
 
 
