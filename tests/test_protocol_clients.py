@@ -145,9 +145,11 @@ def test_sparqlwrapper_syntax_error_and_refused_update(server: LiveServer) -> No
     assert len(wrapper(server, SELECT, JSON, GET).query().convert()["results"]["bindings"]) == 2
 
 
-@pytest.mark.parametrize("return_format", ["xml", "json"])
-def test_rdflib_sparqlstore(server: LiveServer, return_format: str) -> None:
-    store = SPARQLStore(query_endpoint=server.endpoint, returnFormat=return_format)
+@pytest.mark.parametrize(
+    ("return_format", "method"), [("xml", "GET"), ("json", "GET"), ("xml", "POST"), ("json", "POST_FORM")]
+)
+def test_rdflib_sparqlstore(server: LiveServer, return_format: str, method: str) -> None:
+    store = SPARQLStore(query_endpoint=server.endpoint, returnFormat=return_format, method=method)
     graph = Graph(store=store)
     rows = list(graph.query(SELECT))
     assert {str(row[1]) for row in rows} == NAMES
