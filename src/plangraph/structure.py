@@ -140,7 +140,6 @@ def heading_candidate(block: Block) -> _Candidate | None:
 class _OpenBox:
     box: Box
     style: str | None = None  # "table", "numbered", "colon", "lead", "list", "prose"
-    groups_seen: list[int] = field(default_factory=list)
 
 
 def box_label(block: Block) -> tuple[str, str, Span] | None:
@@ -182,12 +181,9 @@ def _continues_box(open_box: _OpenBox, block: Block) -> bool:
             or text.startswith(("注", "备注"))
         )
     if style == "numbered":
-        if _GROUP_NUMBERED.match(text) or _GROUP_LINE.match(text) or _ITEM_START.match(text):
-            return True
-        if open_box.box.blocks and _GROUP_LINE.match(open_box.box.blocks[-1].text):
-            return True  # the clauses under a group line
-        found = heading_label(text)
-        return bool(found and found[0] in ("cn", "paren_cn") and len(text) <= 40)
+        # items, group labels, and the unnumbered clauses right under a group line
+        last = open_box.box.blocks[-1].text if open_box.box.blocks else ""
+        return bool(_ITEM_START.match(text) or _group_start(text) or _GROUP_LINE.match(last))
     if style == "colon":
         return bool(_COLON_ITEM.match(text))
     if style == "lead":
@@ -297,22 +293,6 @@ def _list_items(block: Block, first_number: int) -> list[BoxItem]:
     return items
 
 
-def _group_label(text: str) -> tuple[str, str] | None:
-    """(group name, rest) for "X产业：", "一、X工程" or "一、X工程：1. …" (rest: the items part)."""
-    found = heading_label(text)
-    if found and found[0] in ("cn", "paren_cn"):
-        rest = text[found[1].end() :]
-        gm = _GROUP_NUMBERED.match(rest)
-        if gm:
-            return gm.group("group").strip(), rest[gm.end() :]
-        if len(text) <= 40:
-            return rest.strip(" ：:"), ""
-    lm = _GROUP_LINE.match(text)
-    if lm:
-        return lm.group("group").strip(), ""
-    return None
-
-
 def _is_name_list(text: str) -> bool:
     """ "A、B、C。": a list of names rather than a sentence (no commas, short parts)."""
     parts = [p for p in re.split(r"[、；;]", text.strip().rstrip("。.")) if p.strip()]
@@ -331,6 +311,38 @@ def _expand_category(item: BoxItem, block: Block) -> list[BoxItem]:
     return [BoxItem(n, it.name, it.span, it.line, group) for n, it in enumerate(_list_items(sub, 1), start=1)]
 
 
+@dataclass
+class _GroupStart:
+    """A block that opens a group of items inside a box."""
+
+    name: str
+    items_at: int | None  # where the group's numbered items start in the block (None: a label line)
+    sub: bool  # "一、X工程": a sub-group of the group line above it
+
+
+def _group_start(text: str) -> _GroupStart | None:
+    """ "钢铁产业: 1. …", "特色文化旅游产业：", "一、X工程" or "一、X工程：1. …"."""
+    gm = _GROUP_NUMBERED.match(text)
+    if gm:
+        return _GroupStart(gm.group("group").strip(), gm.end(), sub=False)
+    found = heading_label(text)
+    if found and found[0] in ("cn", "paren_cn"):
+        at = found[1].end()
+        gm = _GROUP_NUMBERED.match(text[at:])
+        if gm:
+            return _GroupStart(gm.group("group").strip(), at + gm.end(), sub=True)
+        if len(text) <= 40:
+            return _GroupStart(text[at:].strip(" ：:"), None, sub=True)
+    lm = _GROUP_LINE.match(text)
+    return _GroupStart(lm.group("group").strip(), None, sub=False) if lm else None
+
+
+def _named_item(block: Block, name: str, number: int, group: str | None) -> BoxItem:
+    """An item whose name opens the block ("名称：说明" / "名称。说明")."""
+    description = block.text[len(name) + 1 :].strip()
+    return BoxItem(number, name, block.span.slice(0, len(name)), block.line, group, description)
+
+
 def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
     """The entries of a box. In a project box, "类别：A；B；C" lines name a group and its items."""
     items: list[BoxItem] = []
@@ -342,25 +354,18 @@ def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
         text = block.text
         if style == "table":
             break
-        gm = _GROUP_NUMBERED.match(text)
-        labelled = None if gm else _group_label(text)
-        if gm or (labelled and labelled[1]):
-            name = gm.group("group").strip() if gm else labelled[0]  # type: ignore[index]
-            start = gm.end() if gm else len(text) - len(labelled[1])  # type: ignore[index]
-            group = f"{outer}/{name}" if outer and not gm else name
-            found, expected = _numbered_items(Block(block.span.slice(start), block.line), group, 1)
-            items.extend(found)
-            after_group_line = False
-            continue
-        if labelled:
-            if heading_label(text) and outer is None and group is not None and not after_group_line:
-                outer = None
-            if heading_label(text):
-                group = f"{outer}/{labelled[0]}" if outer else labelled[0]
-            else:
-                outer = group = labelled[0]
+        start = _group_start(text)
+        if start:
+            group = f"{outer}/{start.name}" if start.sub and outer else start.name
             expected = 1
-            after_group_line = True
+            after_group_line = start.items_at is None
+            if start.items_at is None and not start.sub:
+                outer = start.name
+            if start.items_at is not None:
+                found, expected = _numbered_items(
+                    Block(block.span.slice(start.items_at), block.line), group, 1
+                )
+                items.extend(found)
             continue
         if _ITEM_START.match(text):
             found, expected = _numbered_items(block, group, expected)
@@ -371,31 +376,11 @@ def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
         elif style == "colon" and (m := _COLON_ITEM.match(text)):
             name = m.group("name").strip()
             if projects and re.search(r"[；;]", text):
-                rest = Block(block.span.slice(len(name) + 1), block.line)
-                items.extend(_clause_items(rest, name, 1))
+                items.extend(_clause_items(Block(block.span.slice(len(name) + 1), block.line), name, 1))
             else:
-                items.append(
-                    BoxItem(
-                        len(items) + 1,
-                        name,
-                        block.span.slice(0, len(name)),
-                        block.line,
-                        group,
-                        text[len(name) + 1 :].strip(),
-                    )
-                )
+                items.append(_named_item(block, name, len(items) + 1, group))
         elif style == "lead" and (m := _LEAD_ITEM.match(text)):
-            name = m.group("name").strip()
-            items.append(
-                BoxItem(
-                    len(items) + 1,
-                    name,
-                    block.span.slice(0, len(name)),
-                    block.line,
-                    group,
-                    text[len(name) + 1 :].strip(),
-                )
-            )
+            items.append(_named_item(block, m.group("name").strip(), len(items) + 1, group))
         elif style == "list":
             items.extend(_list_items(block, len(items) + 1))
         after_group_line = False
