@@ -16,7 +16,7 @@ heading, another box, or prose.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import Block, Box, BoxItem, Division, DocumentText, Span
 from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, heading_label
