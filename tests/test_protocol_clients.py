@@ -169,7 +169,7 @@ def test_httpx_protocol_and_helpers(server: LiveServer) -> None:
             "text/turtle"
         )
         assert (
-            "sparql-service-description#Service" in description.text
+            "a sd:Service" in description.text
             and "query_timeout = 2 s" in description.text
         )
         direct = client.post("/sparql", content=SELECT, headers={"Content-Type": "application/sparql-query"})

@@ -243,11 +243,11 @@ _RDF_FORMATS = {
 }
 
 
-def write_graph(triples: list[ox.Triple] | list[ox.Quad], fmt: Format) -> bytes:
-    """A graph (or, for the service description, a dataset) in one of the RDF formats."""
+def write_graph(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in one of the RDF formats (prefixes, the standard ones by default, where they apply)."""
     rdf_format = _RDF_FORMATS[fmt.key]
-    prefixes = PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
-    return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    used = (prefixes or PREFIXES) if fmt.key in ("turtle", "trig", "rdfxml") else None
+    return ox.serialize(triples, format=rdf_format, prefixes=used)
 
 
 def iter_json_rows(body: bytes) -> Iterator[dict[str, dict]]:

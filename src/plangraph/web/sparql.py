@@ -349,7 +349,8 @@ async def description_response(engine: QueryEngine, request: Request, op: Protoc
     fmt = conneg.by_name(op.format, conneg.GRAPH)
     if fmt not in conneg.DESCRIPTION_FORMATS:
         fmt = conneg.negotiate(op.accept, conneg.DESCRIPTION_FORMATS) or conneg.DESCRIPTION_FORMATS[0]
-    body = results.write_graph(await service_description(engine, _endpoint_iri(request)), fmt)
+    prefixes = {"sd": SD, "formats": FORMATS_NS, "void": "http://rdfs.org/ns/void#", **results.PREFIXES}
+    body = results.write_graph(await service_description(engine, _endpoint_iri(request)), fmt, prefixes)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
