@@ -53,7 +53,12 @@ def bench_stages(files: list[Path], repeat: int) -> dict[str, float]:
     ingest = timed(lambda: [read_documents(f) for f in files], repeat)
     structure = timed(lambda: [parse_structure(d) for f in files for d in read_documents(f)], repeat)
     extract = timed(lambda: [pipeline.parse_file(f) for f in files], repeat)
-    return {"read (baseline)": read, "ingest": ingest, "ingest+structure": structure, "extract (all stages)": extract}
+    return {
+        "read (baseline)": read,
+        "ingest": ingest,
+        "ingest+structure": structure,
+        "extract (all stages)": extract,
+    }
 
 
 def bench_build(files: list[Path], validate: bool) -> tuple[float, int, Path]:
@@ -115,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             name: {k: round(v, 2) if "baseline" not in k else f"{v * 1000:.1f} ms" for k, v in row.items()}
             for name, row in queries.items()
         },
-        "baseline seconds (for orientation only)": {"read": round(base, 4), "extract": round(stages["extract (all stages)"], 3)},
+        "baseline seconds (for orientation only)": {
+            "read": round(base, 4),
+            "extract": round(stages["extract (all stages)"], 3),
+        },
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
