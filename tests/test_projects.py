@@ -78,3 +78,39 @@ def test_programmes_are_not_projects():
 def test_capacity_is_read_from_the_name():
     assert projects.capacity_of("年产30万吨高性能聚丙烯项目") == "30万吨"
     assert projects.capacity_of("智能装备制造项目") is None
+
+
+def test_work_report_text_after_run_in_headings_is_read():
+    """A work report prints a whole chapter on one line: heading, then its text. The heading is
+    skipped, the text after it is read, and each block belongs to the heading it follows."""
+    from plangraph.model import Division
+
+    first = "（一）以项目建设为中心,增强发展新动能"
+    second = "（二）以改善民生为目标,提升幸福指数"
+    paragraphs = [first, first + "兰旗机场全面建成。", second + "营口市康复医院开工建设。"]
+    doc = _doc(paragraphs)
+    doc.text.blocks = doc.text.blocks[1:]  # the first line only gives the spans of the headings
+    source_line = doc.text.blocks
+    for block in source_line:
+        block.line = 2  # one long line in the source, cut into blocks by the structure stage
+    divisions = []
+    for order, block in enumerate(source_line):
+        heading = first if order == 0 else second
+        divisions.append(
+            Division(order, 2, heading[:3], heading[3:], 2, block.span.slice(0, len(heading)), "paren_cn")
+        )
+    doc.divisions = divisions
+    ctx = document_context(doc)
+    assert [bc.division for bc in ctx.blocks] == [0, 1]
+    names = {p.name for p in projects.prose_projects(ctx, [])}
+    assert names == {"兰旗机场", "营口市康复医院"}
+
+
+def test_a_heading_alone_is_not_text():
+    from plangraph.model import Division
+
+    doc = _doc(["第三节 建设兰旗机场", "推进营口市康复医院建设。"])
+    heading = doc.text.blocks[0]
+    doc.divisions = [Division(0, 1, "第三节", "建设兰旗机场", 1, heading.span, "节")]
+    ctx = document_context(doc)
+    assert [bc.block.line for bc in ctx.blocks] == [2]

@@ -33,14 +33,35 @@ class DocumentContext:
 
 
 def _division_finder(divisions: list[Division]):
-    ordered = sorted(divisions, key=lambda d: (d.line, d.order))
-    lines = [d.line for d in ordered]
+    """The innermost division a block belongs to, by character offset: a work report prints
+    several run-in headings on one long line, so the line alone cannot tell them apart."""
+    ordered = sorted(divisions, key=lambda d: (_start_of(d), d.order))
+    starts = [_start_of(d) for d in ordered]
 
-    def find(line: int) -> int | None:
-        i = bisect.bisect_right(lines, line) - 1
+    def find(block: Block) -> int | None:
+        i = bisect.bisect_right(starts, block.span.start) - 1
         return ordered[i].order if i >= 0 else None
 
     return find
+
+
+def _start_of(division: Division) -> int:
+    return division.span.start if division.span else -1
+
+
+def _without_heading(block: Block, headings: list[Division]) -> Block | None:
+    """The text of a block without the heading it starts with; None when it is only a heading.
+
+    A heading is structure, not a sentence of the text. A work report runs a heading straight into
+    its text with no stop in between ("（一）以项目建设为中心,增强发展新动能坚持…"), so the text is
+    cut after the heading: names are not read across the join."""
+    for heading in headings:
+        if not heading.span or not heading.span.start <= block.span.start < heading.span.end:
+            continue
+        if block.span.end <= heading.span.end:
+            return None
+        return Block(block.span.slice(heading.span.end - block.span.start), block.line)
+    return block
 
 
 def document_context(doc: ParsedDocument) -> DocumentContext:
@@ -50,12 +71,17 @@ def document_context(doc: ParsedDocument) -> DocumentContext:
         for block in box.blocks:
             box_of_block[id(block)] = box
     ctx = DocumentContext(doc)
-    heading_lines = {d.line for d in doc.divisions}
+    headings_by_line: dict[int, list[Division]] = {}
+    for division in doc.divisions:
+        headings_by_line.setdefault(division.line, []).append(division)
     for block in doc.text.blocks:
-        if block.line in heading_lines and id(block) not in box_of_block:
-            continue  # a heading is structure, not a sentence of the text
+        text: Block | None = block
+        if id(block) not in box_of_block:
+            text = _without_heading(block, headings_by_line.get(block.line, []))
+            if text is None:
+                continue
         box = box_of_block.get(id(block)) or _box_by_line(doc.boxes, block.line)
-        ctx.blocks.append(BlockContext(block, find_division(block.line), box))
+        ctx.blocks.append(BlockContext(text, find_division(block), box))
     return ctx
 
 

@@ -288,7 +288,8 @@ def _lookup_words() -> list[str]:
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
                 words.add(label)
-    return sorted(words, key=len, reverse=True)
+    # Ties in a fixed order, so that builds are reproducible.
+    return sorted(words, key=lambda w: (-len(w), w))
 
 
 @lru_cache(maxsize=1)

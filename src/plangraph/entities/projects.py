@@ -483,7 +483,8 @@ def _generic_words() -> tuple[str, ...]:
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
                 words.add(label)
-    return tuple(sorted(words, key=len, reverse=True))
+    # Ties in a fixed order, so that builds are reproducible.
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 #: What a work (…工程, …项目) builds when it is a thing rather than a programme.
@@ -706,7 +707,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
 def _without_park_prefix(name: str, found: _Found, parks: list[Park]) -> tuple[str, _Found]:
     """中德园宝马新工厂 -> 宝马新工厂 (the park is where it is, not part of its name)."""
     for park in parks:
-        for label in (park.name, *park.aliases):
+        for label in (park.name, *sorted(park.aliases)):
             if name.startswith(label) and len(name) - len(label) >= 4:
                 rest = name[len(label) :]
                 return rest, _Found(rest, found.start + len(label), found.end)
@@ -737,7 +738,7 @@ def _industry(bc: BlockContext, sentence, ctx: DocumentContext) -> tuple[str, Ev
 def _location(name: str, parks: list[Park], ctx: DocumentContext, evidence: Evidence):
     """A park whose name (or alias) the project's name holds, else a region it names."""
     for park in parks:
-        for label in sorted({park.name, *park.aliases}, key=len, reverse=True):
+        for label in sorted({park.name, *park.aliases}, key=lambda n: (-len(n), n)):
             if len(label) >= 4 and label in name and label != name:
                 return ("park", park.name, evidence)
     try:
