@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, URIRef
 
+from plangraph.settings import get_settings, set_settings
 from plangraph.validate import (
     REFERENCE_DATA,
     VALIDATOR,
@@ -257,3 +258,16 @@ def test_fixtures_use_the_minted_iri_shapes(name: str) -> None:
                         assert str(term)[len(doc_prefix) :].split("/")[0] in {
                             "div", "box", "obs", "mention", "stmt", "item"
                         }, term  # fmt: skip
+
+
+def test_parallel_validation_reports_the_same_records() -> None:
+    ds = load("conforming.trig", "repeated_item_number.trig", "duplicate_region_code.trig")
+    texts = {str(DOC): SOURCE_TEXT}
+    serial = validate_dataset(ds, texts, workers=1)
+    set_settings(get_settings().with_overrides(validation_parallel_min_triples=0))
+    try:
+        parallel = validate_dataset(ds, texts, workers=2)
+    finally:
+        set_settings(None)
+    assert serial.violations and serial.violations == parallel.violations
+    assert serial.warnings == parallel.warnings and serial.documents == parallel.documents

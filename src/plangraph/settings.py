@@ -35,6 +35,11 @@ class Settings:
     """A source file larger than this is refused (plans are well under 1 MB of text)."""
     validate_on_build: bool = True
     """Run SHACL validation during `plangraph build`; violations fail the build."""
+    validation_workers: int = 2
+    """Processes that validate document graphs in parallel (forked; 1 = in the calling process)."""
+    validation_parallel_min_triples: int = 20_000
+    """Smaller datasets are validated in the calling process: each worker first spends about a
+    second preparing the SPARQL queries of the shapes, more than it saves on a small graph."""
 
     # --- the store --------------------------------------------------------------------------
     store_in_memory: bool = True

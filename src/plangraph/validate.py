@@ -14,9 +14,11 @@ triple is never published.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -347,28 +349,89 @@ def _finding(document: str, message: str, focus: Node, severity: str = "Violatio
     return ValidationRecord(document, severity, str(focus), None, None, message, VALIDATOR, message)
 
 
-def validate_dataset(ds: Dataset, source_texts: Mapping[str, str] | None = None) -> ValidationResult:
+def _validate_reference_data(
+    references: list[Graph], shapes: Graph, ontology: Graph
+) -> list[ValidationRecord]:
+    reference_data = _QueryCachingGraph()
+    for graph in references:
+        reference_data += graph
+    return _records(_run_shacl(reference_data, shapes, ontology), shapes, REFERENCE_DATA)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything the validation of a dataset needs; forked workers inherit it (no pickling)."""
+
+    documents: list[Graph]
+    references: list[Graph]
+    source_texts: Mapping[str, str] | None
+    shapes: Graph
+    ontology: Graph
+
+    def run(self, index: int) -> list[ValidationRecord]:
+        """Validate document graph ``index``, or the reference data for ``len(documents)``."""
+        if index == len(self.documents):
+            return _validate_reference_data(self.references, self.shapes, self.ontology)
+        return validate_document_graph(
+            self.documents[index], self.references, self.source_texts, self.shapes, self.ontology
+        )
+
+
+_forked_job: _Job | None = None
+
+
+def _run_forked(index: int) -> list[ValidationRecord]:
+    assert _forked_job is not None
+    return _forked_job.run(index)
+
+
+def _run_jobs(job: _Job, workers: int) -> list[list[ValidationRecord]]:
+    """The records of each document graph, then those of the reference data.
+
+    pyshacl is pure Python, so documents are validated in parallel in forked processes (which
+    inherit the parsed graphs) when there are several and fork is available; largest first.
+    """
+    count = len(job.documents) + (1 if job.references else 0)
+    sizes = [len(g) for g in job.documents] + [sum(len(g) for g in job.references)]
+    workers = min(workers, count)
+    small = sum(sizes) < get_settings().validation_parallel_min_triples
+    if workers <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+        return [job.run(i) for i in range(count)]
+    order = sorted(range(count), key=lambda i: -sizes[i])
+    global _forked_job
+    _forked_job = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            by_index = dict(zip(order, pool.map(_run_forked, order), strict=True))
+    finally:
+        _forked_job = None
+    return [by_index[i] for i in range(count)]
+
+
+def validate_dataset(
+    ds: Dataset, source_texts: Mapping[str, str] | None = None, workers: int | None = None
+) -> ValidationResult:
     """Validate every document graph of ``ds`` (one at a time) and the reference graphs once.
 
     ``source_texts`` maps a document IRI to the full decoded text of its source file; with it the
     mention quotes are compared with the text at their offsets. A document missing from a given
     mapping is reported as a warning; with no mapping at all the quote checks are skipped.
+    ``workers`` processes validate documents in parallel (default: setting ``validation_workers``).
     """
     started = time.perf_counter()
     shapes, ontology = load_shapes(), load_ontology()
     documents, references = _named_graphs(ds)
+    job = _Job(documents, references, source_texts, shapes, ontology)
+    workers = get_settings().validation_workers if workers is None else workers
     result = ValidationResult()
-    for graph in documents:
-        records = validate_document_graph(graph, references, source_texts, shapes, ontology)
+    for records in _run_jobs(job, workers):
         result.add(records)
+    document_classes = _document_classes(ontology)
+    for graph in documents:
         result.documents.append(str(graph.identifier))
-        doc_iris = _documents_in(graph, _document_classes(ontology))
+        doc_iris = _documents_in(graph, document_classes)
         result.quotes_checked += sum(1 for d in doc_iris if source_texts and str(d) in source_texts)
-    if references:
-        reference_data = _QueryCachingGraph()
-        for graph in references:
-            reference_data += graph
-        result.add(_records(_run_shacl(reference_data, shapes, ontology), shapes, REFERENCE_DATA))
     result.seconds = time.perf_counter() - started
     return result
 
