@@ -255,3 +255,13 @@ def test_each_sparql_target_selects_what_its_constraint_reports(shapes: Graph) -
         ), shape
         checked += 1
     assert checked >= 10
+
+
+def test_shapes_are_valid_shacl(shapes: Graph) -> None:
+    """pyshacl checks the shapes graph itself against the SHACL-for-SHACL shapes (meta_shacl)."""
+    import pyshacl
+
+    conforms, _results, text = pyshacl.validate(
+        Graph(), shacl_graph=shapes, meta_shacl=True, advanced=True, inference="none"
+    )
+    assert conforms, text
