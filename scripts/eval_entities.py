@@ -2,10 +2,13 @@
 """Compare extracted industries, parks and prose projects with the gold annotations, per document.
 
     .venv/bin/python scripts/eval_entities.py [--gold ../shared/eval/gold] [--show]
+    .venv/bin/python scripts/eval_entities.py --doc data/corpus/003_c4b0b8e4100e97f5.txt
 
 Parses each gold document with ``pipeline.parse_file`` and scores names the way
 ``../shared/eval/score.py`` does (strict and fuzzy, labels and aliases), without building RDF, so
-extraction rules can be tuned quickly. ``--show`` lists misses and extras.
+extraction rules can be tuned quickly. ``--show`` lists misses and extras (with the line each
+extra was first read from). ``--doc`` prints what is extracted from any document, gold or not,
+to judge by the annotation guidelines.
 """
 
 from __future__ import annotations
@@ -37,29 +40,33 @@ def _industry_labels(key: str, names: set[str]) -> set[str]:
     return {form for n in names for form in (ind.display_name(n), n, ind.display_name(n) + "产业")}
 
 
-def predicted(docs) -> dict[str, list[set[str]]]:
+def predicted(docs) -> dict[str, list[tuple[set[str], str]]]:
+    """Per category: (every label of one predicted node, "line:name" of its first reading)."""
     industries: dict[str, set[str]] = {}
-    parks, projects = [], {}
+    first: dict[str, str] = {}
+    parks = []
+    projects: dict[str, tuple[set[str], str] | None] = {}
     for doc in docs:
         for goal in doc.entities.industries:
             industries.setdefault(goal.concept, set()).add(goal.name)
+            first.setdefault(goal.concept, f"{goal.line}:{goal.name}")
         for park in doc.entities.parks:
-            parks.append({park.name, *park.aliases})
+            parks.append(({park.name, *park.aliases}, f"{park.spans[0].line}:{park.name}"))
         for project in doc.entities.projects:
             if project.box is None:
-                projects.setdefault(project.name, {project.name})
+                projects.setdefault(project.name, ({project.name}, f"{project.spans[0].line}:{project.name}"))
             else:
                 projects[project.name] = None  # listed in a box: not a prose project
     return {
-        "industries": [_industry_labels(k, v) for k, v in industries.items()],
+        "industries": [(_industry_labels(k, v), first[k]) for k, v in industries.items()],
         "parks": parks,
         "projects": [v for v in projects.values() if v is not None],
     }
 
 
-def score(sc, gold_names: list[str], pred_sets: list[set[str]]):
+def score(sc, gold_names: list[str], predictions: list[tuple[set[str], str]]):
     gold_names = list(dict.fromkeys(sc.norm(n) for n in gold_names if n))
-    pred_sets = [{sc.norm(p) for p in ps} for ps in pred_sets]
+    pred_sets = [{sc.norm(p) for p in ps} for ps, _ in predictions]
     used: set[int] = set()
     missed = []
     tp = 0
@@ -75,15 +82,26 @@ def score(sc, gold_names: list[str], pred_sets: list[set[str]]):
         else:
             used.add(hit)
             tp += 1
-    extra = [sorted(ps, key=len)[-1] for i, ps in enumerate(pred_sets) if i not in used]
+    extra = [where for i, (_, where) in enumerate(predictions) if i not in used]
     return sc.prf(tp, len(gold_names), len(pred_sets)), missed, extra
+
+
+def dump(path: Path) -> int:
+    for doc in parse_file(path):
+        print(f"== {doc.metadata.title}")
+        for cat, found in predicted([doc]).items():
+            print(f"  {cat} ({len(found)}):", " | ".join(where for _, where in found))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--doc", type=Path, help="print what is extracted from this document")
     args = ap.parse_args(argv)
+    if args.doc:
+        return dump(args.doc)
     sc = _scorer(args.gold)
     totals: dict[str, list[int]] = {}
     for gold_file in sorted(args.gold.glob("*.json")):

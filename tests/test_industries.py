@@ -87,3 +87,118 @@ def test_industry_from_box_titles_and_group_labels():
     assert ind.industry_from_title("新材料产业：") == "新材料产业"
     assert ind.industry_from_title("“三个特色产业”重点工程项目") is None
     assert ind.industry_from_title("城市建设重点项目及工程") is None
+
+
+# --- error types found on the corpus, one test each ---------------------------------------------
+
+
+def test_a_list_closed_by_a_non_industry_noun_names_no_industry():
+    """ "A、B等企业/技术/消费/方面": what comes after 等 says what the items are."""
+    assert _names("推动装备制造、汽车零部件、纺织服装和农产品加工等优势企业和产品走出去。") == []
+    assert _names("加快文旅、娱乐、体育、家政、康养等服务消费提质。") == []
+    assert _names("推动大数据、物联网等技术应用于家政服务业。") == []
+    assert _names("加快交通、金融、教育、社会保障等方面的一体化进程。") == []
+    assert _names("重点发展钢琴、小提琴等乐器及配件产品。") == []
+
+
+def test_items_before_a_named_industry_are_its_examples():
+    """ "A等C产业": C is the goal; A only when the scheme places it under C (else a product)."""
+    assert _names("加快推进大榛子等特色果业发展。") == ["特色果业"]
+    assert _names("大力发展文化创意、出版印刷、演出娱乐等文化产业。") == [
+        "文化创意",
+        "出版印刷",
+        "演出娱乐",
+        "文化产业",
+    ]
+    assert _names("推进水果、蔬菜、花卉等特色经济作物高质量发展。") == ["特色经济作物"]
+    assert _names("着力发展商务咨询、法律援助、信息咨询等服务。") == []  # services rendered
+    assert _names("大力支持新能源、新材料等领域技术研发和产业化发展。") == ["新能源", "新材料"]
+
+
+def test_words_before_a_de_modify_the_industry():
+    assert _names("大力发展安全、环保、节能、降噪的新型建筑材料及制品。") == []
+    assert _names("积极发展基于互联网的电子商务。") == ["电子商务"]
+
+
+def test_verbs_glued_to_a_name_are_taken_off():
+    assert _names("提质发展生活性服务业。围绕需求") == ["生活性服务业"]
+    assert _names("推动住宿餐饮业发展新业态新模式。") == ["住宿餐饮业"]
+    assert _names("进一步壮大外贸支柱产业。充分发挥") == []  # an umbrella once the verb is gone
+
+
+def test_counted_groups_and_umbrellas():
+    assert _names("重点发展仓储物流、加工贸易、服务外包三大产业。") == ["仓储物流", "加工贸易", "服务外包"]
+    assert ind.is_umbrella("农村一二三产业") and ind.is_umbrella("外贸支柱产业")
+    assert ind.is_umbrella("临港产业") and not ind.is_umbrella("港口物流产业")
+
+
+def test_enumerations_split_only_where_the_parts_stand_alone():
+    assert _names("着重推进芳烯烃及精细化工、铝合金精深加工等重点产业领域的发展。") == [
+        "芳烯烃及精细化工",
+        "铝合金精深加工",
+    ]
+    assert _names("重点发展汽车及零部件产业。") == ["汽车及零部件产业"]
+    assert ind.resolve_industry("汽车及零部件") == "auto"
+    assert _names("重点发展光伏新能源及电子信息产业。") == ["光伏新能源", "电子信息产业"]
+
+
+def test_lists_that_say_where_or_with_whom_are_not_goals():
+    assert _names("加快铝合金相关产品在建筑、5G、轨道交通等领域的应用。") == []
+    assert _names("促进消费向绿色、健康、安全发展。") == []
+    assert _names("推动装备制造产业与先进国家进行投资合作。") == []
+    assert _names("促进5G与工业互联网、智能制造深度融合。") == []
+    assert _names("加快实体经济和数字产业融合发展。") == []
+
+
+def test_a_weak_verb_needs_a_list_of_industries():
+    assert _names("推进大宗工业固体废物和建筑、道路废弃物以及农林废物资源化利用。") == []
+    assert _names("推进钢铁、石化产业发展。") == ["钢铁", "石化产业"]
+
+
+def test_an_industry_paragraph_lists_products_unless_they_say_industry():
+    text = "——汽车及零部件产业。重点发展特种车制造、车用曲轴加工、轮毂等零部件制造及发展汽车服务业。"
+    assert _names(text) == ["汽车及零部件产业", "汽车服务业"]
+
+
+def test_a_bracketed_gloss_does_not_end_the_list():
+    assert _names("重点推动 RFID（射频识别）、传感器、云计算等物联网产业加快发展。") == ["物联网产业"]
+
+
+def test_scope_words_and_internet_plus_give_the_industry_itself():
+    assert _names("“互联网+”现代农业：利用互联网提升农业。") == ["现代农业"]
+    assert _names("大力发展东部山区生态农业。") == ["生态农业"]
+    assert ind.resolve_industry("新一代人工智能") == "artificial-intelligence"
+
+
+def test_public_services_and_policies_are_not_industries():
+    assert _names("优先发展残疾人基本公共服务。") == []
+    assert _names("推进医师多点执业。") == []
+    assert ind.resolve_industry("医养结合") is None
+
+
+def test_a_place_before_an_industry_is_where_it_is_not_what_it_is():
+    from pathlib import Path
+
+    from plangraph.entities.common import document_context
+    from plangraph.entities.extract import extract_industry_goals
+    from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, SourceFile
+
+    text = "扩大消费。做精做优辽阳消费品工业，鼓励老旧厂区转型。\n"
+    source = SourceFile("t.txt", path=Path("t.txt"), text=text, encoding="utf-8")
+    block = Block(source.span(0, len(text) - 1), 1)
+    meta = Metadata(doc_type="five-year-plan", title="t", region_code="211000")
+    doc = ParsedDocument(DocumentText(source, 0, [block], 1, 1), meta)
+    goals = extract_industry_goals(document_context(doc))
+    assert [(g.name, g.concept) for g in goals] == [("消费品工业", "consumer-goods")]
+    assert goals[0].span.text == "消费品工业"
+
+
+def test_a_list_with_two_closers_reads_to_the_last():
+    text = "引进培育大数据、人工智能、工业互联网等新一代信息技术、电子信息制造等产业。"
+    assert _names(text) == ["大数据", "人工智能", "新一代信息技术", "电子信息制造"]
+
+
+def test_public_education_is_not_an_industry_goal():
+    assert _names("推动教育高质量发展。坚持立德树人") == []
+    assert ind.industry_from_title("教育重点项目") is None
+    assert _names("重点发展教育培训和体育产业。") == ["教育培训", "体育产业"]

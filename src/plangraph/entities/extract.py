@@ -27,7 +27,10 @@ def extract_industry_goals(ctx: DocumentContext) -> list[IndustryGoal]:
     goals: list[IndustryGoal] = []
     seen: set[tuple[str, int | None]] = set()
 
+    strip_place = _place_prefix_stripper(ctx)
+
     def add(name: str, span: Span, line: int, division: int | None) -> None:
+        name, span = strip_place(name, span)
         concept = ind.concept_for(name)
         ctx.industry_labels.setdefault(concept, ind.display_name(name))
         if (concept, division) in seen:
@@ -51,6 +54,31 @@ def extract_industry_goals(ctx: DocumentContext) -> list[IndustryGoal]:
             if group_name:
                 add(group_name, item.span, item.line, box.division)
     return goals
+
+
+def _place_prefix_stripper(ctx: DocumentContext):
+    """A function that takes a leading place name off an industry the scheme does not know
+    ("辽阳消费品工业" -> "消费品工业"): the place is where the industry is, not a kind of it."""
+    try:
+        from .places import find_places
+        from .regions import Gazetteer
+
+        gazetteer = Gazetteer.load()
+    except Exception:  # no gazetteer: names are kept as printed
+        return lambda name, span: (name, span)
+    context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
+
+    def strip(name: str, span: Span) -> tuple[str, Span]:
+        if ind.resolve_industry(name):
+            return name, span
+        for start, end, _ in find_places(name, context, gazetteer):
+            rest = name[end:]
+            if start == 0 and len(rest) >= 2 and ind.looks_like_industry(rest, lenient=True):
+                found = span.find(rest)
+                return rest, (span.slice(found, found + len(rest)) if found >= 0 else span)
+        return name, span
+
+    return strip
 
 
 def _sub_span(span: Span, text: str) -> Span:

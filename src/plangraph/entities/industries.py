@@ -270,6 +270,7 @@ _UMBRELLA_WORDS = (
     "潜力",
     "未来",
     "高新技术",
+    "高新",
     "高技术",
     "绿色",
     "区域",
@@ -318,6 +319,11 @@ _UMBRELLA_WORDS = (
     "跨行业",
     "沿海地区",
     "重大",
+    "临港",
+    "外贸",
+    "出口",
+    "高附加值",
+    "比较优势",
 )
 _UMBRELLA_EXACT = {
     "产业",
@@ -353,6 +359,7 @@ _NOT_INDUSTRY = re.compile(
     r"企业|事业|就业|创业|职业|专业|物业|作业|学业|毕业|商业模式|产业链|产业集群|产业园|产业基地|"
     r"基地|园区|项目|工程|平台|体系|能力|水平|机制|模式|环境|设施|中心|集团|公司|市场|品牌|"
     r"技术创新|建设|改造|升级|融合|转型|结构|布局|格局|规模|效益|质量|示范|城市|乡村|"
+    r"制品|执业|公共服务|社会保障|消费(?!品)|应用|为一体|为代表|"
     r"[0-9０-９]|[A-Za-z]{4,}"
 )
 
@@ -373,6 +380,7 @@ _INDUSTRY_ENDINGS = (
     "服务",
     "养殖",
     "种植",
+    "作物",
     "能源",
     "装备",
     "医药",
@@ -394,10 +402,22 @@ _INDUSTRY_ENDINGS = (
 )
 
 
+#: Public services a plan improves rather than industries it grows (教育培训 and 健康服务 are industries).
+_PUBLIC_SERVICES = frozenset(
+    {"教育", "医疗", "卫生", "医疗卫生", "公共卫生", "社会保障", "社保", "就业", "民生"}
+)
+
+
+def is_public_service(name: str) -> bool:
+    return display_name(name) in _PUBLIC_SERVICES
+
+
 def is_umbrella(name: str) -> bool:
     core = display_name(name)
     if core in _UMBRELLA_EXACT or normalise_name(name) in _UMBRELLA_EXACT:
         return True
+    if re.search(r"一二三|三次产业|[一二三]产融合", core):
+        return True  # 农村一二三产业, 一二三产业融合: all sectors at once
     # "三个特色产业", "四大产业": a counted group of industries.
     rest = re.sub(r"^[一二两三四五六七八九十0-9]+[个大项类]", "", core)
     # An umbrella is made only of grouping words: 战略性新兴产业 -> "", 传统优势产业 -> "".
@@ -410,7 +430,15 @@ def is_umbrella(name: str) -> bool:
                 changed = True
                 break
         rest = rest.lstrip("的和及、与")
-    return rest in ("", "产业", "业", "行业", "服务业", "制造业", "工业", "经济", "领域")
+    if rest in ("", "产业", "业", "行业", "服务", "服务业", "制造业", "工业", "经济", "领域", "产业体系"):
+        return True
+    # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
+    grouped = re.match(r"^(.+?)(?:支柱|主导|优势|特色|新兴|传统|潜力|重点)(?:产业|行业)?$", core)
+    return bool(grouped) and not (resolve_industry(grouped.group(1)) or _ends_like_industry(grouped.group(1)))
+
+
+def _ends_like_industry(text: str) -> bool:
+    return text.endswith(_INDUSTRY_ENDINGS) and len(industry_core(text)) >= 2
 
 
 def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
@@ -418,7 +446,7 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
     actor or a policy word) ending like an industry. ``lenient``: the list itself says its items are
     industries (…等产业), so the ending is not required."""
     text = normalise_name(name)
-    if not 2 <= len(text) <= 16 or display_name(text) in _UMBRELLA_EXACT:
+    if not 2 <= len(text) <= 16 or display_name(text) in _UMBRELLA_EXACT or is_public_service(text):
         return False
     if resolve_industry(text):
         return True
@@ -446,6 +474,10 @@ _STRONG_TRIGGERS = (
     "做优做强",
     "做强做优",
     "做精做强",
+    "做精做优",
+    "做优做精",
+    "做强做大",
+    "做大做优",
     "着力发展",
     "优先发展",
     "提升发展",
@@ -474,11 +506,49 @@ _CLAUSE_END = re.compile(r"[，。；：！？,;:!?（(]")
 _YI_WEI = re.compile(r"^以(.+?)为(?:主|主导|重点|核心|龙头|特色|主体|支撑)的(.+)$")
 #: The word that closes a list and says what its items are.
 _CLOSER = re.compile(r"(?:等)?(产业|行业|领域|产品|项目|技术|业态|企业|工程|服务|品种|基地|园区)$")
-_LIST_SPLIT = re.compile(r"[、,，/]|以及|和|与|及")
+_NON_INDUSTRY_CLOSERS = ("产品", "项目", "技术", "企业", "工程", "品种", "基地", "园区", "业态")
+#: List separators: 、 and commas split items; 及/和/与 only split where both sides stand alone.
+_MAJOR_SPLIT = re.compile(r"[、,，/]")
+_MINOR_SPLIT = re.compile(r"以及|和|与|及")
+#: What follows 及/和 without standing alone: the parts or products of what precedes
+#: (汽车及零部件, 新型建筑材料及制品).
+_DEPENDENT = re.compile(r"^(?:其)?(?:零部件|零配件|配件|制品|产品|组件|配套|相关产品)$")
 _TAIL = re.compile(
-    r"(?:等(?:产业|行业|领域|新兴产业|特色产业)?|产业集群|产业链|(?:加快|快速|协同|健康|升级|创新|融合|集聚|"
-    r"高质量|持续|规模化|集群化)?发展)$"
+    r"(?:等(?:产业|行业|领域|新兴产业|特色产业)?|产业集群|产业链|产业体系|(?:加快|快速|协同|健康|升级|创新|融合|"
+    r"集聚|高质量|持续|规模化|集群化|稳步|提质|集约|绿色|转型)?发展)$"
 )
+#: A counted group after the items: "服务外包三大产业", "休闲农业4大领域", "3 个方向".
+_COUNTED = re.compile(
+    r"\s*[0-9０-９一二两三四五六七八九十]+\s*(?:大|个|项|类|种)(?:领域|方向|板块|产业集群|产业|行业|集群)?$"
+)
+#: Leading verbs and adverbs of an item ("培育壮大X", "提质发展X", "进一步壮大X").
+_LEADING_VERBS = re.compile(
+    r"^(?:一批|一些|以|加快|推进|推动|大力|积极|重点|着力|培育|建设|发展|壮大|提质|进一步|扶持|科学|稳步|"
+    r"优先|突出|做大做强|做强|做优|提升|全力|同步|适时|成为|形成|兼顾)+"
+)
+#: "A、B等C": what comes after 等 says what A and B are. A bare closer (等产业, 等新兴产业, 等领域)
+#: makes them industries; a non-industry noun (等企业, 等技术应用于…, 等服务消费, 等领域的应用,
+#: 等为一体, 等方面) makes them something else.
+_DENG = re.compile(r"等(?!级|待|同|于)")
+_BARE_CLOSER = re.compile(
+    r"^(?:[0-9０-９一二两三四五六七八九十]+\s*[个大项类种])?(?:新兴|重点|特色|优势|主导|支柱|传统|潜力|现代|高端|相关|"
+    r"其他|其它|新|战略性|高新技术|高技术)*(?:产业|行业|领域|产业领域|业态|产业集群|产业链)?$"
+)
+_NON_INDUSTRY_NOUNS = (
+    r"(?:企业|产品|制品|技术|消费(?!品)|品种|项目|工程|基地|园区|设施|平台|方面|环节|功能|资源|市场|载体|应用|"
+    r"机构|主体|品牌|模式|场景|要素|国家|地区|城市|乡镇|形式|方式|活动|业务|组织|人才|原料|体系)"
+)
+_MODIFIERS = r"(?:优势|重点|相关|新兴|传统|特色|主要|各类|其他|其它|服务|实物)*"
+_NON_INDUSTRY_HEAD = re.compile(
+    rf"^{_MODIFIERS}(?:{_NON_INDUSTRY_NOUNS}|为一体|为代表|为主|为重点)|^(?:领域|行业|方面)的(?:应用|推广|使用)"
+)
+#: C names a product or a way of doing things, not an industry: "钢琴、小提琴等乐器及配件产品",
+#: "甩挂运输等高效运输方式".
+_NON_INDUSTRY_END = re.compile(rf"{_NON_INDUSTRY_NOUNS}$")
+#: The list's items are fields, whatever follows: "新能源、新材料等领域技术研发".
+_FIELD_CLOSER = re.compile(rf"^{_MODIFIERS}(?:产业|行业|领域)(?!园|基地|集聚区|链|集群|化)")
+#: A list whose items are brought together rather than developed: "促进A与B融合发展".
+_JOINED_UP = re.compile(r"(?:与|和|同).{1,24}?(?:深度)?(?:融合|协同|联动|互动|结合|合作)")
 
 
 @dataclass
@@ -488,43 +558,93 @@ class IndustryMention:
     name: str  # as printed (cleaned), e.g. "镁质材料"
     start: int  # offsets into the text that was searched
     end: int
-    how: str  # "list" | "lead" | "title"
+    how: str  # "list" | "class" (C of "A、B等C") | "lead" | "title"
+
+
+def _split(segment: str, base: int, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
+    pieces: list[tuple[str, int]] = []
+    last = 0
+    for m in [*pattern.finditer(segment), None]:
+        start, end = (m.start(), m.end()) if m else (len(segment), len(segment))
+        pieces.append((segment[last:start], base + last))
+        last = end
+    return pieces
 
 
 def _items(segment: str, base: int) -> Iterator[tuple[str, int]]:
     """The list items of ``segment`` with their offsets (``base`` = offset of the segment)."""
-    # A compound joined by 及 and ending with one 产业 ("芳烯烃及精细化工产业") is one industry
-    # when no part but the last reads as an industry on its own.
-    parts = [(m.start(), m.end()) for m in _LIST_SPLIT.finditer(segment)]
-    pieces: list[tuple[str, int]] = []
-    last = 0
-    for start, end in [*parts, (len(segment), len(segment))]:
-        pieces.append((segment[last:start], base + last))
-        last = end
-    joined_by_ji = all(segment[s:e] in ("及", "和", "与") for s, e in parts) and parts
-    if joined_by_ji and resolve_industry(segment):
-        yield segment, base
-        return
-    if (
-        joined_by_ji
-        and segment.endswith("产业")
-        and not any(resolve_industry(p) or p.endswith(("产业", "业")) for p, _ in pieces[:-1] if p)
-    ):
-        yield segment, base
-        return
-    for piece, offset in pieces:
+    for piece, offset in _split(segment, base, _MAJOR_SPLIT):
         stripped = piece.strip(" \u3000")
         if stripped:
-            yield stripped, offset + piece.find(stripped)
+            yield from _minor_items(stripped, offset + piece.find(stripped))
+
+
+def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
+    """A list item joined by 及/和/与 is one industry when the scheme knows it whole
+    (芳烯烃及精细化工, 装备制造及汽车零部件), when a part cannot stand alone (汽车及零部件, 钛及金属
+    新材料), or when it ends with one 产业 and no part but the last reads as an industry
+    (高分子及复合材料产业); else each part is an item (电子信息制造产业和信息服务产业)."""
+    parts = _split(piece, base, _MINOR_SPLIT)
+    if len(parts) == 1 or resolve_industry(piece):
+        yield piece, base
+        return
+    texts = [p.strip() for p, _ in parts]
+    if "与" in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
+        return  # "装备制造产业与先进国家进行投资合作": 与 is "with" here, not "and"
+    if any(len(t) < 2 or _DEPENDENT.match(t) for t in texts):
+        yield piece, base
+        return
+    last = re.sub(r"产业$", "", texts[-1])
+    if (
+        piece.endswith("产业")
+        and not resolve_industry(last)
+        and not any(
+            resolve_industry(t) or t.endswith(("产业", "业")) or looks_like_industry(t) for t in texts[:-1]
+        )
+    ):
+        yield piece, base
+        return
+    yield from ((p, o) for p, o in parts if p.strip())
+
+
+#: "“互联网+”现代农业": the internet-enabled form of an industry is that industry.
+_INTERNET_PLUS = re.compile(r"^[“\"]?互联网\s*[+＋][”\"]?")
+#: Scope words before an industry the scheme knows: 东部山区生态农业, 中高端生活性服务业, 农村电商.
+_SCOPE = re.compile(
+    r"^(?:[东西南北中]部(?:山区|地区|沿海|平原|城区)?|中高端|农村|城乡|城市|行业|县域|镇域|全市|全县)"
+)
 
 
 def _strip_item(item: str, offset: int) -> tuple[str, int]:
-    """Drop a leading quantity/adjective phrase and trailing list words from an item."""
-    lead = re.match(r"^(?:一批|一些|以|加快|推进|推动|大力|积极|重点|着力|培育|建设|发展|壮大)+", item)
+    """Drop leading verbs and modifiers (…的) and trailing list words from an item."""
+    plus = _INTERNET_PLUS.match(item)
+    if plus and len(item) - plus.end() >= 2:
+        item, offset = item[plus.end() :], offset + plus.end()
+    if "的" in item:
+        cut = item.rindex("的") + 1
+        if len(item) - cut >= 2:
+            item, offset = item[cut:], offset + cut
+    lead = _LEADING_VERBS.match(item)
     if lead and len(item) - lead.end() >= 2:
-        offset += lead.end()
-        item = item[lead.end() :]
-    item = _TAIL.sub("", item)
+        item, offset = item[lead.end() :], offset + lead.end()
+    # "提质发展X", "科学发展X": whatever precedes a 发展 at the start is a verb phrase.
+    glued = re.match(r"^[\u4e00-\u9fff]{0,4}?发展(?=[\u4e00-\u9fffA-Za-z]{2})", item)
+    if glued:
+        item, offset = item[glued.end() :], offset + glued.end()
+    # "住宿餐饮业发展新业态": the industry is what comes before its 发展; but "X产业发展集聚区" is
+    # a zone, not an industry.
+    after = re.search(r"(?<=[\u4e00-\u9fff]{2})发展(.*)$", item)
+    if after:
+        if re.search(r"(?:区|园|基地|中心|平台)$", after.group(1)):
+            return "", offset
+        item = item[: after.start()]
+    for _ in range(2):
+        item = _COUNTED.sub("", item)
+        item = _TAIL.sub("", item)
+    item = item.strip()
+    scope = _SCOPE.match(item)
+    if scope and not resolve_industry(item) and resolve_industry(item[scope.end() :]):
+        item, offset = item[scope.end() :], offset + scope.end()
     return item, offset
 
 
@@ -533,48 +653,172 @@ def _closed_by(segment: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _is_narrower(key: str, broader: str) -> bool:
+    """Whether concept ``key`` lies under ``broader`` in the scheme (or is it)."""
+    concepts = scheme()
+    seen: set[str] = set()
+    todo = [key]
+    while todo:
+        current = todo.pop()
+        if current == broader:
+            return True
+        if current in seen or current not in concepts:
+            continue
+        seen.add(current)
+        todo.extend(concepts[current].broader)
+    return False
+
+
 def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMention]:
     """Industries in the list that follows a trigger verb."""
-    if not clause.strip():
-        return
-    items_base = base
-    head = clause
-    extra: list[tuple[str, int, bool]] = []
+    if not clause.strip() or re.match(r"集.+为一体", clause):
+        return  # "集A、B为一体的…": the parts of one thing, not goals
+    if _JOINED_UP.search(clause):
+        return  # "促进A与B融合发展": A and B are brought together, not set as goals
+    entries: list[tuple[str, int, bool]] = []  # (item, offset, lenient)
+    head, head_base = clause, base
     m = _YI_WEI.match(clause)
     if m:
         # "以A、B为主的C": A and B are sub-sectors of C; all are goals under a strong trigger.
         for item, offset in _items(m.group(1), base + m.start(1)):
-            extra.append((item, offset, strong))
-        head = m.group(2)
-        items_base = base + m.start(2)
+            entries.append((item, offset, strong))
+        head, head_base = m.group(2), base + m.start(2)
+    deng = _last_deng(head)
+    if deng and head[deng.end() :].strip():
+        yield from _deng_list(head, head_base, deng, strong, entries)
+        return
     closer = _closed_by(head.rstrip())
     head = _TAIL.sub("", head.rstrip())
-    if closer in ("产品", "项目", "技术", "企业", "工程", "品种", "基地", "园区", "业态"):
+    if closer in _NON_INDUSTRY_CLOSERS:
         return
     lenient = strong and closer in ("产业", "行业")
-    for item, offset in _items(head, items_base):
-        extra.append((item, offset, lenient))
-    for item, offset, item_lenient in extra:
+    items = list(_items(head, head_base))
+    if _adverbial(items) or (not strong and not _mostly_industries(items)):
+        return
+    entries.extend((item, offset, lenient) for item, offset in _without_modifiers(items))
+    yield from _accepted(entries)
+
+
+def _adverbial(items: list[tuple[str, int]]) -> bool:
+    """ "在A、B等领域…", "促进消费向绿色、健康…发展": the list says where or whither, not what."""
+    return bool(items) and bool(re.search(r"在|向|应用于", items[0][0]))
+
+
+def _mostly_industries(items: list[tuple[str, int]]) -> bool:
+    """After a weak verb (推进, 加快 …) a list is about industries only when most of its items read
+    as industries ("推进大宗工业固体废物和建筑、道路废弃物…资源化利用" is not)."""
+    names = [_strip_item(item, offset)[0] for item, offset in items]
+    return 2 * sum(looks_like_industry(n) for n in names) >= len(names)
+
+
+def _last_deng(head: str) -> re.Match[str] | None:
+    """The 等 that closes the list: the last one ("A、B等C、D等产业": C and D are items too)."""
+    matches = list(_DENG.finditer(head))
+    return matches[-1] if matches else None
+
+
+def _deng_list(
+    head: str, base: int, deng: re.Match[str], strong: bool, entries: list, how: str = "list"
+) -> Iterator[IndustryMention]:
+    """A list "A、B等C": C (when it names an industry) and those of A, B it allows."""
+    items = [_after_inner_deng(item, offset) for item, offset in _items(head[: deng.start()], base)]
+    tail = head[deng.end() :]
+    before_de = tail.split("的")[0]
+    if _NON_INDUSTRY_HEAD.search(tail.strip()):
+        return
+    after = _TAIL.sub("", before_de.strip())
+    if _NON_INDUSTRY_END.search(after):
+        return
+    if _adverbial(items) or after == "服务":
+        return  # "法律援助、信息咨询等服务": services rendered, not a service industry
+    items = _without_modifiers(items)
+    if _BARE_CLOSER.match(after) or is_umbrella(after) or _FIELD_CLOSER.match(tail.strip()):
+        if not strong and not _mostly_industries(items):
+            return
+        entries.extend((item, offset, strong) for item, offset in items)
+        yield from _accepted(entries)
+        return
+    # "A、B等C产业": C is the industry; A and B are its examples, kept only when the scheme
+    # places them under C (文化创意…等文化产业) — else they are products (大榛子等特色果业).
+    lead_space = len(before_de) - len(before_de.lstrip())
+    name, offset = _strip_item(after, base + deng.end() + lead_space)
+    parent = resolve_industry(name)
+    yield from _accepted(entries)
+    services_rendered = name.endswith("服务") and not parent  # 多样化健康服务, 全方位服务
+    if not services_rendered and looks_like_industry(
+        name, lenient=strong and name.endswith(("产业", "行业"))
+    ):
+        # The list itself says C is a class of things: a goal even after a weak verb.
+        yield IndustryMention(name, offset, offset + len(name), "class" if how == "list" else how)
+    for item, item_offset in items:
+        item_name, item_offset = _strip_item(item, item_offset)
+        key = resolve_industry(item_name)
+        if key and parent and _is_narrower(key, parent):
+            yield IndustryMention(item_name, item_offset, item_offset + len(item_name), how)
+
+
+def _after_inner_deng(item: str, offset: int) -> tuple[str, int]:
+    """An item "工业互联网等新一代信息技术" of a longer list stands for its class."""
+    inner = _DENG.search(item)
+    if inner and len(item) - inner.end() >= 2:
+        return item[inner.end() :], offset + inner.end()
+    return item, offset
+
+
+def _without_modifiers(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """ "安全、环保、节能、降噪的新型建筑材料": the words before a "…的X" item modify X."""
+    for i in range(len(items) - 1, 0, -1):
+        if "的" in items[i][0]:
+            return items[i:]
+    return items
+
+
+def _accepted(entries: list[tuple[str, int, bool]]) -> Iterator[IndustryMention]:
+    for item, offset, lenient in entries:
         name, offset = _strip_item(item, offset)
-        if looks_like_industry(name, lenient=item_lenient):
+        if looks_like_industry(name, lenient=lenient):
             yield IndustryMention(name, offset, offset + len(name), "list")
 
 
 def find_goal_industries(text: str) -> list[IndustryMention]:
-    """Industries a sentence or paragraph sets as goals (offsets into ``text``)."""
-    found: list[IndustryMention] = []
-    found.extend(_lead_mentions(text))
+    """Industries a sentence or paragraph sets as goals (offsets into ``text``).
+
+    In a paragraph that leads with an industry ("——汽车及零部件产业。…重点发展特种车制造、车用曲轴
+    加工…"), the lists name that industry's products and lines of business: there an item the
+    scheme does not know counts only when it calls itself an industry (…产业, …业)."""
+    found: list[IndustryMention] = list(_lead_mentions(text))
+    in_lead_paragraph = bool(found)
     for m in _TRIGGER.finditer(text):
         trigger = m.group(0)
         rest_start = m.end()
-        end_match = _CLAUSE_END.search(text, rest_start)
-        end = end_match.start() if end_match else len(text)
-        clause = text[rest_start:end]
+        clause = text[rest_start : _clause_end(text, rest_start)]
         strong = trigger in _STRONG
         for mention in _list_mentions(clause, rest_start, strong):
-            if strong or resolve_industry(mention.name) or mention.name.endswith(("产业", "业")):
+            known = resolve_industry(mention.name)
+            says_industry = mention.name.endswith(("产业", "业")) or mention.how == "class"
+            if in_lead_paragraph and not known and not says_industry:
+                continue
+            if strong or known or says_industry:
                 found.append(mention)
     return _dedupe(found)
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause that starts at ``start`` ends: a stop or comma, but not one inside a
+    short bracketed gloss ("RFID（射频识别）、传感器…等物联网产业")."""
+    pos = start
+    while True:
+        m = _CLAUSE_END.search(text, pos)
+        if m is None:
+            return len(text)
+        if m.group(0) in "（(":
+            close = re.compile(r"[）)]").search(text, m.end(), m.end() + 16)
+            if close and not _CLAUSE_END.search(
+                text[m.end() : close.start()].replace("（", "").replace("(", "")
+            ):
+                pos = close.end()
+                continue
+        return m.start()
 
 
 def _dedupe(mentions: list[IndustryMention]) -> list[IndustryMention]:
@@ -590,7 +834,7 @@ def _dedupe(mentions: list[IndustryMention]) -> list[IndustryMention]:
 
 #: A paragraph that leads with an industry: "钢铁产业。", "——新材料产业。", "壮大商务服务产业。",
 #: "加快推进金融服务业发展。", "推动建设电子信息制造产业和信息服务产业。", "开发区：发展…".
-_LEAD = re.compile(r"^(?:——|—|-|\*\*)?([^，。；：:！？]{2,30}?)[。：:]")
+_LEAD = re.compile(r"^(?:——|—|-|\*\*)?([^，。；：:！？]{2,30}?)(?:\*\*)?[。：:]")
 
 
 def _lead_mentions(text: str) -> Iterator[IndustryMention]:
@@ -599,24 +843,36 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
         return
     phrase = m.group(1)
     base = m.start(1)
+    plus = _INTERNET_PLUS.match(phrase)
+    if plus:
+        phrase, base = phrase[plus.end() :], base + plus.end()
     # Drop the leading verb ("壮大", "加快推进") and the trailing "发展" of the lead-in.
     verb = re.match(
         r"^(?:持续|加快|大力|积极|着力|培育|推动|推进|促进|壮大|发展|做大做强|做强|做优|提升|"
-        r"优先|突出|建设|规范|支持|引导|鼓励|巩固|打造|振兴|加强|扶持|重点|规模化|培育和)+",
+        r"优先|突出|建设|规范|支持|引导|鼓励|巩固|打造|振兴|加强|扶持|重点|规模化|培育和|进一步|提质|"
+        r"科学|全力|稳步)+",
         phrase,
     )
     if verb:
         base += verb.end()
         phrase = phrase[verb.end() :]
+    if re.search(r"(?:与|和|同).+融合", phrase):
+        return  # "加快实体经济和数字产业融合发展。" (but "养老事业和养老产业协同发展。" leads)
     phrase = re.sub(r"(?:加快|快速|协同|健康|升级|创新|融合|高质量|持续)?发展$", "", phrase)
     if not phrase.endswith(("产业", "业", "经济")) and not resolve_industry(phrase):
         return
+    deng = _DENG.search(phrase)
+    if deng and phrase[deng.end() :]:
+        # "积极发展食品饮品等消费品工业。": read like a list.
+        yield from _deng_list(phrase, base, deng, True, [], "lead")
+        return
+    says_industry = phrase.endswith(("产业", "行业"))  # "光伏新能源及电子信息产业。": both parts
     for item, offset in _items(phrase, base):
         name, offset = _strip_item(item, offset)
-        if name.endswith(("产业", "业")) and not resolve_industry(name):
+        if (says_industry or name.endswith(("产业", "业"))) and not resolve_industry(name):
             ok = looks_like_industry(name, lenient=True)
         else:
-            ok = bool(resolve_industry(name))
+            ok = bool(resolve_industry(name)) and not is_public_service(name)
         if ok:
             yield IndustryMention(name, offset, offset + len(name), "lead")
 
@@ -635,7 +891,7 @@ def industry_from_title(title: str) -> str | None:
     text = re.sub(r"(?:重点|重大|主要|建设)+$", "", text)
     text = re.sub(r"[一二三四五六七八九十0-9]+项$", "", text)
     text = text.strip(" ：:")
-    if not text or is_umbrella(text):
+    if not text or is_umbrella(text) or is_public_service(text):
         return None
     if resolve_industry(text):
         return text
