@@ -114,3 +114,72 @@ def test_a_heading_alone_is_not_text():
     doc.divisions = [Division(0, 1, "第三节", "建设兰旗机场", 1, heading.span, "节")]
     ctx = document_context(doc)
     assert [bc.block.line for bc in ctx.blocks] == [2]
+
+
+# --- error types found on the corpus, one test each ---------------------------------------------
+
+
+def _prose(*paragraphs: str, parks=()) -> list[str]:
+    doc = _doc(list(paragraphs))
+    return [p.name for p in projects.prose_projects(document_context(doc), list(parks))]
+
+
+def test_a_list_of_fields_or_of_things_in_use_names_no_project():
+    assert _prose("鼓励社会资本参与基础设施、基础产业等领域重大项目。") == []
+    assert _prose("发挥沈阳辽阳汽车产业协同创新联盟等平台作用。") == []
+    assert _prose("服务外包、呼叫中心、结算平台等一批新兴服务业项目加快集聚。") == []
+
+
+def test_items_of_a_list_of_facilities_must_name_works():
+    assert _prose("加快完善5G、工业互联网、物联网等新一代信息技术基础设施。") == []
+    assert _prose("完成辽阳市北城墙遗址公园改造、护城河历史文化公园改造等工程。") == [
+        "辽阳市北城墙遗址公园改造",
+        "护城河历史文化公园改造",
+    ]
+    assert _prose("稳步实施了“千村美丽、万村整洁”行动、农村饮水安全工程等一批项目。") == []
+
+
+def test_the_class_word_after_deng_is_not_a_project():
+    names = _prose("重点推进仙人岛港区疏港铁路、仙人岛港区2#30万吨级原油码头等港口基础设施项目建设。")
+    assert names == ["仙人岛港区疏港铁路", "仙人岛港区2#30万吨级原油码头"]
+
+
+def test_landmarks_and_roles_are_not_projects():
+    assert _prose("加强沈大高速公路、哈大铁路两侧骨干林带建设。") == []
+    assert _prose("建设以 500kV 变电站为核心的输电网络。") == []
+    assert _prose("发挥辽阳企业沈阳飞地研发中心作用，推进合作。") == []
+    assert _prose("位于市区东北部，西侧邻大辽河营口老港区，规划总用地面积19平方公里。") == []
+
+
+def test_short_proper_names_and_works_named_by_what_they_build():
+    names = _prose("哈大高铁建成通车，加快光大金融大厦建设，建设沈辽鞍城际铁路项目。")
+    assert names == ["哈大高铁", "光大金融大厦", "沈辽鞍城际铁路项目"]
+
+
+def test_a_kind_of_base_or_platform_needs_a_place_or_a_number():
+    assert _prose("打造优质水稻生产基地，建设外贸综合服务平台。") == []
+    assert _prose("推进100万亩优质玉米、60万亩优质水稻生产基地建设。") == [
+        "100万亩优质玉米、60万亩优质水稻生产基地"
+    ]
+
+
+def test_designations_and_heritage_lists_are_not_projects():
+    assert _prose("推进高新区国家新型工业化示范基地建设。") == []
+    assert _prose("实施保护工程，做好辽阳市非物质文化遗产代表性项目常态化集中展示工作。") == []
+
+
+def test_a_name_that_goes_on_past_its_ending_is_not_cut_there():
+    assert _prose("建立全市 1 小时三级医院服务中心。") == []
+
+
+def test_companies_build_projects_but_are_none():
+    assert _prose("加快中粮集团、和润集团粮油深加工等项目建设。") == ["和润集团粮油深加工"]
+
+
+def test_parks_are_not_projects_and_routes_keep_their_start():
+    from plangraph.model import Park
+
+    zone = Park("营口港口金融创新试验区", "试验区", [])
+    ftz = Park("自贸区", "自贸区", [])
+    assert _prose("推进营口港口金融创新试验区、光大金融大厦等项目建设。", parks=[zone]) == ["光大金融大厦"]
+    assert _prose("加快实施自贸区至营口港铁路专用线工程。", parks=[ftz]) == ["自贸区至营口港铁路专用线工程"]

@@ -148,16 +148,21 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _ENDING_RE = re.compile("|".join(re.escape(e) for e in _ENDINGS))
+#: A work named by what it builds and how: "辽阳市北城墙遗址公园改造".
+_ENDS_LIKE_WORK = re.compile(
+    f"(?:{_ENDING_RE.pattern})(?:改扩建|扩建|改造|建设|提升|整治|修复|升级|续建|新建)?$"
+)
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９#＃\-—－.．·“”\"（）() ]")
-_MAX_NAME = 30
+_MAX_NAME = 36
 
 #: Words before a name that are not part of it.
 _BOUNDARY = re.compile(
     r"重点推进|加快推进|全面推进|积极推进|推进|推动|加快建设|重点建设|加快|建设|建成|实施|启动|开工|"
     r"谋划|完成|保证|确保|争取|力争|抓好|围绕|依托|利用|支持|鼓励|引导|打造|发挥|新建|改建|扩建|续建|"
-    r"筹建|开展|推广|加强|完善|提升|开通|规划|引进|落户|紧跟|瞄准|对接|包括|其中|以及|以|在|和|与|"
-    r"及|将|把|为|对|从|向|等|的|了|并|即|是|有|年|全力|积极|大力|着力|全面|主动|继续|进一步|做好|"
-    r"一批|多个|若干|各类|各"
+    r"筹建|开展|推广|加强|完善|提升|开通|规划|引进|落户|紧跟|瞄准|对接|包括|其中|以及|以|在|和|与|建立|新增|"
+    r"贯通|连接|构建|搭建|改善|打通|修建|增加|毗邻|邻|"
+    r"及|将|把|为|对|从|向|等|的|了|并|即|是|有(?!机|限)|年(?!产)|全力|积极|大力|着力|全面|主动|继续|进一步|"
+    r"做好|一批|多个|若干|各类|各"
 )
 
 #: Words that carry no proper name in a project name.
@@ -308,6 +313,23 @@ _GENERIC = (
     "本地",
     "地区",
     "区域",
+    "经济",
+    "休闲",
+    "应用",
+    "基础",
+    "流通",
+    "共性",
+    "普通",
+    "县乡",
+    "河流",
+    "高新技术",
+    "高新",
+    "创业",
+    "孵化",
+    "人均",
+    "实体店",
+    "供需",
+    "分布式",
 )
 
 
@@ -490,7 +512,8 @@ def _generic_words() -> tuple[str, ...]:
 #: What a work (…工程, …项目) builds when it is a thing rather than a programme.
 _CONCRETE = re.compile(
     r"路|桥|码头|港|泊位|水库|管线|管网|厂|站|河|堤|渠|铁|隧道|湿地|公园|输水|供水|污水|热电|电网|线路|"
-    r"枢纽|机场|大厦|医院|馆|中心|基地|园|城|广场|楼|场|库|坝|闸|扩建|改扩建|技改|生产线|装置|乙烯|炼"
+    r"枢纽|机场|大厦|医院|馆|中心|基地|园|城|广场|楼|场|库|坝|闸|扩建|改扩建|技改|生产线|装置|乙烯|炼|"
+    r"发电|光伏|风电|储能|供热|机组"
 )
 _QUANTITY = re.compile(
     r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:万|千|百|亿)?\s*(?:吨|千瓦|兆瓦|千伏|kV|标箱|平方米|立方米|亩|米)|[百千万]+吨"
@@ -499,13 +522,41 @@ _QUANTITY = re.compile(
 
 def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
     """Whether a project name names one particular thing (a place, an owner, a number …)."""
+    name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
     core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
-    if name.endswith(("工程", "项目")) and not (_CONCRETE.search(core) or places or _QUANTITY.search(core)):
+    built = _without_last_ending(name)  # 沈辽鞍城际铁路项目 builds a 城际铁路
+    if name.endswith(("工程", "项目")) and not (_CONCRETE.search(built) or places or _QUANTITY.search(built)):
         return False  # a programme (种子工程, 文化惠民工程), not a thing one builds
+    if _DESIGNATION.search(name):
+        return False  # 国家新型工业化示范基地: a title the state awards, not a thing one builds
     if re.search(r"[0-9０-９]", core):
         return True
+    if name.endswith(_WEAK_ENDINGS) and not (places or re.search(r"[A-Za-z]", core)):
+        return False  # 优质水稻生产基地, 外贸综合服务平台: a kind of base, not one named base
     left = _strip_generic(core, places)
     return len(left) >= 2 or bool(re.search(r"[A-Za-z]", left))
+
+
+#: Endings that name a kind of thing unless a place, a number or a Latin name says which one.
+_WEAK_ENDINGS = (
+    "生产基地",
+    "孵化基地",
+    "示范基地",
+    "服务平台",
+    "支撑平台",
+    "创新中心",
+    "研发中心",
+    "检测中心",
+)
+_BRACKET_GLOSS = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
+_DESIGNATION = re.compile(r"国家(?:级)?.{0,8}(?:示范|试点)|代表性项目|名录")
+
+
+def _without_last_ending(name: str) -> str:
+    endings = list(_ENDING_RE.finditer(name))
+    if endings and endings[-1].end() == len(name):
+        return name[: endings[-1].start()]
+    return name
 
 
 def _strip_generic(text: str, places: list[tuple[int, int]]) -> str:
@@ -514,6 +565,8 @@ def _strip_generic(text: str, places: list[tuple[int, int]]) -> str:
     chars = list(text)
     joined = text
     for word in _generic_words():
+        if len(word) < 2:
+            continue  # single characters are parts of proper names too (哈大高铁, 光大金融大厦)
         start = 0
         while (i := joined.find(word, start)) >= 0:
             for j in range(i, i + len(word)):
@@ -559,6 +612,7 @@ class _Found:
     name: str
     start: int
     end: int
+    closer: str = ""  # for an item of a list closed by 等…: the closing word (项目, 设施 …)
 
 
 def _name_start(text: str, end: int, floor: int) -> int:
@@ -578,8 +632,10 @@ def _name_start(text: str, end: int, floor: int) -> int:
     return start
 
 
-#: A list closed by "等…项目/工程/设施/平台": its items are projects.
-_LIST_CLOSER = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:项目|工程|设施|平台|泊位)")
+#: A list closed by "等…项目/工程/设施/平台": its items are projects — unless the words between
+#: say they are fields ("参与基础设施、基础产业等领域重大项目").
+_LIST_CLOSER = re.compile(r"等([\u4e00-\u9fff]{0,10}?)(项目|工程|设施|平台|泊位)")
+_FIELDS = re.compile(r"领域|方面|行业|类|产业|业$")
 _LIST_TRIGGER = re.compile(
     r"(?:重点推进|加快推进|全面推进|推进|推动|重点建设|加快建设|建设|实施|启动|开工|谋划|完成|保证|确保|"
     r"抓好|围绕|包括|加快)"
@@ -590,16 +646,29 @@ _CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?]")
 def _list_items(text: str) -> list[_Found]:
     found: list[_Found] = []
     for closer in _LIST_CLOSER.finditer(text):
+        if _FIELDS.search(closer.group(1)):
+            continue
         clause_start = 0
         for m in _CLAUSE_BREAK.finditer(text, 0, closer.start()):
             clause_start = m.end()
-        segment_start = clause_start
-        for m in _LIST_TRIGGER.finditer(text, clause_start, closer.start()):
-            segment_start = m.end()
+        triggers = list(_LIST_TRIGGER.finditer(text, clause_start, closer.start()))
+        if triggers:
+            segment_start = triggers[-1].end()
+        elif _BUILD_CONTEXT.search(_clause_after(text, closer.end())):
+            segment_start = clause_start  # "A、B等项目建成投产": the list is the subject
+        else:
+            continue  # "发挥A、B等平台作用": things that exist, not things to build
         for start, end in _split_list(text, segment_start, closer.start()):
             cut = _name_start(text, end, start)
-            found.append(_Found(text[cut:end], cut, end))
+            if cut == start + 1 and text[start] in "和与及" and text[start - 1 : start] == "、":
+                cut = start  # "中粮集团、和润集团粮油深加工": 和 right after 、 begins a name
+            found.append(_Found(text[cut:end], cut, end, closer.group(2)))
     return found
+
+
+def _clause_after(text: str, start: int) -> str:
+    m = _CLAUSE_BREAK.search(text, start)
+    return text[start : m.start() if m else len(text)]
 
 
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -607,7 +676,7 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     facility name (北海浴场及海蚀地貌景观区), not inside one name (特大高精铝及铝合金加工材)."""
     items: list[tuple[int, int]] = []
     pos = start
-    for piece in text[start:end].split("、"):
+    for piece in _outside_quotes_split(text[start:end]):
         a, b = pos, pos + len(piece)
         m = re.search(r"以及|及|和", piece)
         if m and _ENDING_RE.search(piece[: m.start()]) and _ENDING_RE.search(piece[m.end() :]):
@@ -618,16 +687,52 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in items if b > a]
 
 
+def _outside_quotes_split(text: str) -> list[str]:
+    """Split at 、 except inside quotes: “千村美丽、万村整洁”行动 is one item."""
+    pieces, depth, last = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            pieces.append(text[last:i])
+            last = i + 1
+    pieces.append(text[last:])
+    return pieces
+
+
+#: Words that continue a name past an ending: "三级医院服务中心" is no 医院.
+_NAME_GOES_ON = re.compile(r"服务|中心|圈|网|体系|系统|水平|能力|绿地|面积")
+
+
+_QUANTITY_START = re.compile(r"\s*[0-9０-９]+(?:\.[0-9]+)?\s*[万千百亿]?\s*[\u4e00-\u9fff]")
+
+
+def _shared_head_start(text: str, start: int, floor: int) -> int:
+    """ "100 万亩优质玉米、60 万亩优质水稻生产基地": quantified items that share one head are one name."""
+    while text[start - 1 : start] == "、" and _QUANTITY_START.match(text, start):
+        before = _name_start(text, start - 1, floor)
+        piece = text[before : start - 1]
+        if not _QUANTITY_START.match(piece) or _ENDING_RE.search(piece):
+            break
+        start = before
+    return start
+
+
 def _suffix_names(text: str) -> list[_Found]:
     found: list[_Found] = []
     for m in _ENDING_RE.finditer(text):
         # "工程项目" ends at 项目: skip an ending immediately followed by another ending.
-        if _ENDING_RE.match(text, m.end()):
+        if _ENDING_RE.match(text, m.end()) or _NAME_GOES_ON.match(text, m.end()):
             continue
         clause_start = 0
         for b in _CLAUSE_BREAK.finditer(text, 0, m.start()):
             clause_start = b.end()
         start = _name_start(text, m.end(), clause_start)
+        start = _shared_head_start(text, start, clause_start)
+        if text[start - 1 : start] == "等":
+            continue  # "…等港口基础设施项目": the class of a list's items, not one of them
         if m.end() - start > len(m.group(0)):
             found.append(_Found(text[start : m.end()], start, m.end()))
     return found
@@ -642,6 +747,7 @@ _NOT_A_PROJECT = re.compile(
     r"项目|城市|农村|乡村|发挥|支持|大力|鼓励|推行|建立|搭建|维护|完善|深化|强化|落实|借助|布局|坚持|按照|"
     r"积极|集中|提高|满足|精准|进一步|上|方面|领域|省级|国家级|市级|县级|探索|培育|提供|参与|申报|打造|"
     r"紧跟|发展|加大|借|利用)|(?:体系|机制|制度|行动|计划|战略|政策|规划|能力|水平|模式|会$)|"
+    r"(?:重要|核心|主要)(?:枢纽|通道|节点|基地|中心)$|"
     r"[0-9０-９一二三四五六七八九十百]+\s*个|"
     r"^[^\u4e00-\u9fff]*$"
 )
@@ -671,10 +777,20 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             name = _clean_name(found.name)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
                 continue
+            if found.closer and found.closer not in ("项目", "泊位") and not _ENDS_LIKE_WORK.search(name):
+                continue  # "工业互联网、物联网等新一代信息技术基础设施": kinds, not works
+            if _only_a_reference(text, found):
+                continue
+            printed, printed_found = name, found
             name, found = _without_park_prefix(name, found, parks)
+            if _is_park(name, parks) or _NOT_A_PROJECT.search(name) or _COMPANY.search(name):
+                continue
             places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
             if not has_proper_name(name, places):
-                continue
+                if name == printed or not has_proper_name(name, [(0, 0)]):
+                    continue
+                # 西海工业园区分布式光伏发电示范项目: without its park the name says nothing.
+                name, found = printed, printed_found
             sentence = sentence_around(bc.block.span, found.start, found.end)
             if not _BUILD_CONTEXT.search(sentence.text) and not _LIST_CLOSER.search(sentence.text):
                 continue
@@ -704,12 +820,43 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
     return [projects[k] for k in order if not any(k != o and k in o for o in order)]
 
 
+#: After a name, words that use it as a landmark ("沈大高速公路、哈大铁路两侧骨干林带建设").
+_LANDMARK = re.compile(r"^(?:[、和及与][^，。；,;]*?)?(?:两侧|沿线|周边|沿岸|两岸|附近|一带)")
+
+
+#: A company is who builds, not what is built ("加快中粮集团、和润集团粮油深加工等项目").
+_COMPANY = re.compile(r"(?:集团|公司|企业|有限)$")
+
+
+def _only_a_reference(text: str, found: _Found) -> bool:
+    """Whether the text names the thing only as a landmark or a role ("以500kV变电站为核心")."""
+    before = text[max(0, found.start - 4) : found.start].rstrip()
+    after = text[found.end : found.end + 40].lstrip()
+    if _LANDMARK.match(after):
+        return True
+    if before.endswith("发挥") and after.startswith(("作用", "优势", "功能")):
+        return True  # "发挥X作用": something that works already
+    if re.search(r"(?:邻|位于|地处|临近|紧邻|依托)$", before):
+        return True  # "西侧邻大辽河营口老港区": where something else lies
+    return before.endswith("以") and after.startswith("为")
+
+
+def _is_park(name: str, parks: list[Park]) -> bool:
+    """A name the park extractor holds is a park (营口港口金融创新试验区), unless it is written as
+    a project (中德（营口）医疗健康产业园项目)."""
+    if name.endswith(("项目", "工程")):
+        return False
+    return any(name == park.name or name in park.aliases for park in parks)
+
+
 def _without_park_prefix(name: str, found: _Found, parks: list[Park]) -> tuple[str, _Found]:
     """中德园宝马新工厂 -> 宝马新工厂 (the park is where it is, not part of its name)."""
     for park in parks:
         for label in (park.name, *sorted(park.aliases)):
             if name.startswith(label) and len(name) - len(label) >= 4:
                 rest = name[len(label) :]
+                if rest.startswith(("至", "到", "—", "-", "连接")):
+                    continue  # "自贸区至营口港铁路专用线": the park is where the route starts
                 return rest, _Found(rest, found.start + len(label), found.end)
     return name, found
 
