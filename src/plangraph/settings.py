@@ -73,6 +73,11 @@ class Settings:
     """Most nodes a single export or network view may hold."""
     default_depth: int = 2
     """Default radius of neighbourhood (ego graph) views and focused exports."""
+    export_timeout: float = 60.0
+    """Seconds an export served by the web app (``/api/export``) may run in its query worker
+    before the worker is stopped and the request answered with 503. Longer than
+    ``query_timeout``: a whole-graph export lays out and serialises every node (traces, paths
+    and comparisons keep ``query_timeout``)."""
     betweenness_samples: int = 500
     """Source nodes sampled to estimate betweenness centrality on graphs larger than this
     (exact below it); sampling is seeded, so rankings are stable."""

@@ -21,14 +21,18 @@ import pyoxigraph as ox
 from ..vocab import STANDARD_PREFIXES
 from . import conneg, results
 
+#: The settings the network calls read (:mod:`.network_jobs`); the server sends its values along.
+NETWORK_SETTINGS = ("max_export_nodes", "default_depth", "betweenness_samples")
+
 
 @dataclass(frozen=True)
 class Job:
     """One unit of work for a worker."""
 
     op: str
-    """``query`` or ``update``."""
+    """``query``, ``update`` or ``network`` (a traversal or export: :mod:`.network_jobs`)."""
     text: str
+    """The SPARQL text, or for ``network`` the name of the call (``trace``, ``export`` …)."""
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None
     """Protocol dataset (``default-graph-uri``); None: the union of all graphs."""
@@ -38,6 +42,11 @@ class Job:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    params: dict | None = None
+    """Arguments of a ``network`` call (strings, numbers, lists of strings)."""
+    settings: dict | None = None
+    """Settings of the server that a ``network`` call reads (``max_export_nodes`` …): a worker
+    reads its own environment, not the server's settings object."""
 
 
 @dataclass
@@ -107,6 +116,14 @@ def _evaluate(store: ox.Store, job: Job) -> Outcome:
 
 def _handle(store: ox.Store, job: Job) -> Outcome:
     started = time.perf_counter()
+    if job.op == "network":
+        # Imported on first use: NetworkX costs a quarter of a second that query-only workers
+        # (and replacements after a timeout) need not pay.
+        from .network_jobs import run_network_job
+
+        outcome = run_network_job(store, job)
+        outcome.seconds = time.perf_counter() - started
+        return outcome
     try:
         outcome = _evaluate(store, job)
     except SyntaxError as err:

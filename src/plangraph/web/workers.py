@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -38,12 +40,17 @@ from pathlib import Path
 
 from ..settings import Settings, get_settings
 from . import results
-from .worker_process import Job, Outcome
+from .worker_process import NETWORK_SETTINGS, Job, Outcome
 
 log = logging.getLogger(__name__)
 
 #: How long a worker may take to load the store before start-up is declared failed.
 STARTUP_TIMEOUT = 300.0
+
+#: Network answers (traces, paths, comparisons) kept for repeated requests: most bytes in all,
+#: and most bytes of one answer worth keeping.
+NETWORK_CACHE_BYTES = 16 * 1024 * 1024
+NETWORK_CACHE_ITEM_BYTES = 2 * 1024 * 1024
 
 
 class EngineError(Exception):
@@ -142,6 +149,10 @@ class _Worker:
             self.conn.close()
 
 
+def _stable_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _drop_outcome(task: asyncio.Future) -> None:
     """Mark a shielded task's exception as seen (its requester may have gone away)."""
     if not task.cancelled():
@@ -181,6 +192,11 @@ class QueryEngine:
         self._started = False
         self._closed = False
         self._cache: dict[str, tuple[int, object]] = {}
+        # Traces and exports run in the same workers as SPARQL but may take seconds: they get
+        # all workers but one, so SPARQL queries always find a worker soon (made in start()).
+        self._network_slots: asyncio.Semaphore | None = None
+        self._network_cache: OrderedDict[str, tuple[int, Outcome]] = OrderedDict()
+        self._network_cache_bytes = 0
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -200,6 +216,7 @@ class QueryEngine:
             self._loop = asyncio.get_running_loop()
             self._idle = asyncio.Queue()
             self._update_lock = asyncio.Lock()
+            self._network_slots = asyncio.Semaphore(max(1, self.workers_wanted - 1))
             self._executor = ThreadPoolExecutor(
                 max_workers=2 * self.workers_wanted + 2, thread_name_prefix="plangraph-query"
             )
@@ -412,6 +429,60 @@ class QueryEngine:
         rows = await self.select(text)
         self._cache[key] = (version, rows)
         return rows
+
+    async def network(self, call: str, params: dict, timeout: float | None = None) -> Outcome:
+        """Run a call of :mod:`plangraph.web.network_jobs` (``trace``, ``path``, ``compare``,
+        ``export``) on a worker's store, within ``timeout`` (default ``query_timeout``).
+
+        Returns the worker's Outcome (JSON or export bytes, or an error status with a JSON body);
+        raises EngineError subclasses on a timeout or when no worker is free in time. JSON answers
+        are cached until an update changes the data.
+        """
+        timeout = self.settings.query_timeout if timeout is None else timeout
+        settings = {name: getattr(self.settings, name) for name in NETWORK_SETTINGS}
+        job = Job("network", call, params=params, settings=settings)
+        key = f"{call}\n{_stable_json(params)}"
+        version = len(self._journal)
+        hit = self._network_cache.get(key)
+        if hit is not None and hit[0] == version:
+            self._network_cache.move_to_end(key)
+            return hit[1]
+        self.stats.queries += 1
+        task = asyncio.ensure_future(self._run_network(job, timeout))
+        task.add_done_callback(_drop_outcome)
+        outcome = await asyncio.shield(task)
+        if outcome.kind == "json" and outcome.status in (200, 404) and version == len(self._journal):
+            self._remember(key, version, outcome)
+        return outcome
+
+    async def _run_network(self, job: Job, timeout: float) -> Outcome:
+        if self._network_slots is None:
+            await self.start()
+        slots = self._network_slots
+        assert slots is not None
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout)
+        except TimeoutError:
+            raise EngineBusy(
+                f"the workers that may run traces and exports stayed busy for {timeout:g} s; try again shortly"
+            ) from None
+        try:
+            return await self._run(job, timeout)
+        finally:
+            slots.release()
+
+    def _remember(self, key: str, version: int, outcome: Outcome) -> None:
+        size = len(outcome.body)
+        if size > NETWORK_CACHE_ITEM_BYTES:
+            return
+        old = self._network_cache.pop(key, None)
+        if old is not None:
+            self._network_cache_bytes -= len(old[1].body)
+        self._network_cache[key] = (version, outcome)
+        self._network_cache_bytes += size
+        while self._network_cache_bytes > NETWORK_CACHE_BYTES:
+            _, (_, dropped) = self._network_cache.popitem(last=False)
+            self._network_cache_bytes -= len(dropped.body)
 
     def describe(self) -> dict:
         """Pool state for health checks and logs."""
