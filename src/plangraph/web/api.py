@@ -213,6 +213,8 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
                 "max_request_bytes": settings.max_request_bytes,
                 "query_workers": settings.query_workers,
                 "allow_updates": settings.allow_updates,
+                "export_timeout": settings.export_timeout,
+                "max_export_nodes": settings.max_export_nodes,
             },
         }
 

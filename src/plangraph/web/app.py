@@ -22,6 +22,9 @@ from .. import __version__ as PLANGRAPH_VERSION
 from ..settings import Settings, get_settings
 from ..store import STORE_NAME, StoreError, trig_path
 from .api import api_router
+from .network_api import EXPOSED_HEADERS as NETWORK_HEADERS
+from .network_api import network_router
+from .network_pages import network_pages_router
 from .pages import STATIC_DIR, pages_router
 from .sources import SourceTexts
 from .sparql import EXPOSED_HEADERS, sparql_router
@@ -74,14 +77,16 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "Authorization"],
-        expose_headers=list(EXPOSED_HEADERS),
+        expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS],
         max_age=3600,
     )
     # Source texts: the copies the build made, else the corpus folder (older builds).
     texts = SourceTexts([build_dir / SOURCES_DIR, settings.corpus_dir])
     app.include_router(sparql_router(engine, html_redirect="/editor"))
     app.include_router(api_router(engine, settings, texts))
+    app.include_router(network_router(engine, settings))
     app.include_router(pages_router(engine, settings, texts))
+    app.include_router(network_pages_router(engine, settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
