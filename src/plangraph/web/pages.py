@@ -42,6 +42,11 @@ def industry_url(iri: str) -> str:
     return "/industry?iri=" + quote(iri, safe="")
 
 
+def trace_url(industry: str) -> str:
+    """The trace page of an industry (a name or IRI)."""
+    return "/trace?industry=" + quote(industry, safe="")
+
+
 def editor_url(query: str) -> str:
     return "/editor?query=" + quote(query, safe="")
 
@@ -57,6 +62,7 @@ def make_environment() -> Environment:
         entity_url=entity_url,
         source_url=source_url,
         industry_url=industry_url,
+        trace_url=trace_url,
         editor_url=editor_url,
         compact=graphdata.compact,
         PG=str(PG),
@@ -115,6 +121,24 @@ def source_lines(text: str, start: int | None = None, end: int | None = None) ->
     if lines and not lines[-1].segments and text.endswith("\n"):
         lines.pop()
     return lines
+
+
+def find_quote(text: str, quote: str, line: int | None = None) -> tuple[int, int] | None:
+    """[start, end) of ``quote`` in ``text``: the first occurrence from line ``line`` on (the
+    line evidence names), else the first anywhere; None when it is not there."""
+    if not quote:
+        return None
+    start_at = 0
+    if line is not None and line > 1:
+        start_at = sum(len(raw) + 1 for raw in text.split("\n")[: line - 1])
+    found = text.find(quote, min(start_at, len(text)))
+    if found < 0:
+        found = text.find(quote)
+    return (found, found + len(quote)) if found >= 0 else None
+
+
+def _line_number(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 # --- the router ------------------------------------------------------------------------------
@@ -192,7 +216,9 @@ def pages_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) ->
         return render("industries.html", industries=rows)
 
     @router.get("/source", response_class=HTMLResponse)
-    async def source(mention: str = "", doc: str = "") -> Response:
+    async def source(mention: str = "", doc: str = "", find: str = "", line: str = "") -> Response:
+        """``?mention=IRI`` highlights a mention; ``?doc=IRI&find=text[&line=N]`` highlights a
+        quoted text (evidence without a mention of its own) in that document."""
         if (mention and not is_iri(mention)) or (doc and not is_iri(doc)) or not (mention or doc):
             return render(
                 "error.html", 400, title="请求有误 Bad request", message="give ?mention=IRI or ?doc=IRI"
@@ -204,10 +230,14 @@ def pages_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) ->
         if view is None:
             return render("error.html", 404, title="未找到 Not found", message="No such document or mention.")
         lines: list[Line] = []
+        found = None
         if view.text is not None:
             m = view.mention
-            lines = source_lines(view.text, m.start if m else None, m.end if m else None)
-        return render("source.html", view=view, lines=lines)
+            if m is None and find:
+                found = find_quote(view.text, find[:2000], _line_number(line))
+            start, end = (m.start, m.end) if m else (found or (None, None))
+            lines = source_lines(view.text, start, end)
+        return render("source.html", view=view, lines=lines, found=found, find=find)
 
     @router.get("/editor", response_class=HTMLResponse)
     async def editor(request: Request, query: str = "", saved: str = "") -> Response:
