@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,14 +60,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield s
 
 
-@pytest.fixture
-def page(chromium: str, server: LiveServer, tmp_path: Path) -> Iterator[object]:
+@contextmanager
+def browser_tab(chromium: str, server_url: str, profile: Path) -> Iterator[object]:
+    """A Playwright page in headless Chromium. On leaving, fails on page errors, console errors
+    and any request outside ``server_url`` (the UI must work offline)."""
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "profile"),
+            user_data_dir=str(profile),
             executable_path=chromium,
             headless=True,
             args=CHROMIUM_ARGS,
@@ -88,7 +91,7 @@ def page(chromium: str, server: LiveServer, tmp_path: Path) -> Iterator[object]:
                 "request",
                 lambda request: (
                     None
-                    if request.url.startswith((server.url, "data:", "blob:"))
+                    if request.url.startswith((server_url, "data:", "blob:"))
                     else foreign.append(request.url)
                 ),
             )
@@ -98,6 +101,12 @@ def page(chromium: str, server: LiveServer, tmp_path: Path) -> Iterator[object]:
             assert not foreign, f"the UI fetched from outside the server: {foreign}"
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(chromium: str, server: LiveServer, tmp_path: Path) -> Iterator[object]:
+    with browser_tab(chromium, server.url, tmp_path / "profile") as tab:
+        yield tab
 
 
 def shot(page: object, name: str) -> None:
