@@ -98,7 +98,7 @@ def network_pages_router(engine: QueryEngine, settings: Settings) -> APIRouter:
             view = trace_view(answer, settings.max_export_nodes)
             return render(
                 "trace.html",
-                industry_text=text,
+                industry_text=view.industry["label"],  # the name, also when an IRI was given
                 view=view,
                 problem=None,
                 names=names,
