@@ -21,7 +21,13 @@ from fastapi.testclient import TestClient
 
 from plangraph.settings import Settings, get_settings
 from plangraph.web.app import create_app
-from plangraph.web.network_api import CompareResponse, PathResponse, TraceResponse, download_name
+from plangraph.web.network_api import (
+    CompareResponse,
+    PathResponse,
+    TraceResponse,
+    download_name,
+    run_call,
+)
 from plangraph.web.pages import find_quote
 from plangraph.web.trace_view import layered_positions
 from plangraph.web.workers import QueryEngine, QueryTimeout
@@ -307,5 +313,16 @@ def test_network_calls_are_stopped_at_their_limit_and_leave_a_worker_for_sparql(
             await engine.network("trace", {"industry": "装备制造"}, timeout=0.02)
         assert engine.describe()["replaced_workers"] == replaced + 1
         assert (await engine.network("trace", {"industry": "装备制造"})).status == 200
+
+        # The API says which limit stopped it.
+        deadline = time.monotonic() + 30
+        while engine.describe()["workers"] < 2:  # the replacement is ready
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.05)
+        outcome = await run_call(engine, "export", {"format": "graphml"}, timeout=0.02)
+        assert outcome.status == 503
+        assert json.loads(outcome.body)["detail"].startswith(
+            "the export was stopped after 0.02 s (export_timeout)"
+        )
 
     client.portal.call(scenario)  # type: ignore[union-attr]  (in the app's event loop)

@@ -25,7 +25,7 @@ from ..network import NODE_TYPES, ROUTES
 from ..settings import Settings
 from .sparql import TRUNCATED_HEADER
 from .worker_process import Outcome
-from .workers import EngineError, QueryEngine
+from .workers import EngineError, QueryEngine, QueryTimeout
 
 #: Header with the one-line summary of an export ("2131 nodes and 3060 edges").
 SUMMARY_HEADER = "X-Plangraph-Export"
@@ -188,6 +188,12 @@ async def run_call(engine: QueryEngine, call: str, params: dict, timeout: float 
     """The worker's outcome, with engine failures (timeout, busy) as a 503 outcome."""
     try:
         return await engine.network(call, params, timeout)
+    except QueryTimeout:
+        limit = "export_timeout" if call == "export" else "query_timeout"
+        seconds = getattr(engine.settings, limit) if timeout is None else timeout
+        hint = "export a focus, a document or fewer types" if call == "export" else "try again later"
+        message = f"the {call} was stopped after {seconds:g} s ({limit}); {hint}"
+        return Outcome(503, json.dumps({"detail": message}, ensure_ascii=False).encode(), "application/json")
     except EngineError as err:
         body = json.dumps({"detail": err.message}, ensure_ascii=False).encode("utf-8")
         return Outcome(err.status, body, "application/json")
