@@ -69,3 +69,22 @@ def test_functional_zone_categories_are_not_parks() -> None:
 
     for name in ("禁止开发区", "限制开发区", "重点开发区", "优化开发区"):
         assert not accept(name, [], "", "域")
+
+
+# --- error types found on the corpus, one test each ---------------------------------------------
+
+
+def test_adverbs_time_words_and_verbs_of_work_reports_end_no_park_name():
+    found = [m.name for m in parks.find_park_mentions("特别是辽宁自贸区获批以来,全年自贸区新增企业。")]
+    assert found == ["辽宁自贸区", "自贸区"]
+    found = [m.name for m in parks.find_park_mentions("南翼即营口市科技创新产业园,北翼指营口新兴产业园。")]
+    assert found == ["营口市科技创新产业园", "营口新兴产业园"]
+
+
+def test_planning_areas_named_by_direction_are_not_parks():
+    assert _parks("北部平原高效农业产业区。东南山区特色农业产业区。建设大型集聚区和核心集聚区。") == []
+
+
+def test_a_bare_zone_is_an_alias_of_the_full_name_before_or_after_it():
+    result = _parks("自贸区建设取得突破。", "推进辽宁自贸区营口片区建设,全年自贸区新增企业3000家。")
+    assert [(p.name, p.aliases) for p in result] == [("辽宁自贸区营口片区", {"自贸区"})]

@@ -99,7 +99,11 @@ _BOUNDARY = re.compile(
     r"晋升为|晋升|升级为|成功|被|新建|谋划|筹建|新设|拓展|加速|全速|集中|依靠|面向|沿着|连接|"
     r"辐射|带动|聚焦|紧抓|抢抓|突出|优化|提高|提质|健全|做优|构筑|鼓励|吸引|招商|引进|增强|毗邻|治理|"
     r"开拓|入选|建成|明晰|申请纳入|纳入|建立|推行|加入|毗连|位于|地处|坐落|包含|覆盖|拥有|生产商|"
-    r"国家级|省级|市级|一批|多个|若干|各类|各个|各|每个|一个|两个|三个|四个|五个|六个|个"
+    r"国家级|省级|市级|一批|多个|若干|各类|各个|各|每个|一个|两个|三个|四个|五个|六个|个|"
+    # adverbs, time words and verbs of work reports ("特别是辽宁自贸区", "(以下简称自贸区)", "全年自贸区")
+    r"特别是|尤其是|以下简称|简称|全年|今年|去年|当年|年内|坚持|促进|随着|焕发|实现|保持|加速推进|"
+    r"用好|对标|复制|做实|做好|激发|释放|发力|助力|带领|落实|深入|持续|结合|完成|划至|划入|"
+    r"[东南西北]接|[东南西北]翼|(?:主要|是|即)?指(?!挥)|即|国际一流|一流"
 )
 
 #: Words that carry no proper name: what is left of a name without them is its proper element.
@@ -260,6 +264,25 @@ _GENERIC_WORDS = (
     "快递",
     "市区",
     "城区",
+    "大型",
+    "核心",
+    "清洁生产",
+    "设施",
+    # directions name planning areas (北部平原高效农业产业区), not parks
+    "东部",
+    "西部",
+    "南部",
+    "北部",
+    "中部",
+    "东南",
+    "西南",
+    "西北",
+    "高效",
+    "运动",
+    "中小企业",
+    "小微企业",
+    "小微型",
+    "全国",
 )
 #: Endings whose names are mostly generic (农业标准示范区): kept only with a place name, a number
 #: or a Latin letter in the name, or a two-country prefix (中韩…).
@@ -540,7 +563,44 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             if draft.region_code is None:
                 draft.region_code = _within(spans, ctx.region_code)
             _hosted(draft, name, text, mention, bc, sentence, ctx)
-    return [_finish(d) for d in drafts]
+    return [_finish(d) for d in _merge_bare_zones(drafts)]
+
+
+#: Bare zone names of one kind, for finding the full name a bare one stands for.
+_ZONE_FAMILIES = (
+    ("自贸区", "自贸试验区", "自由贸易试验区", "自由贸易区", "自贸片区"),
+    ("高新区", "高新技术产业开发区"),
+    ("综合保税区", "保税区"),
+    ("经济技术开发区", "开发区"),
+)
+
+
+def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
+    """A bare zone name (自贸区) is a short form of the full one the same text names (辽宁自贸区,
+    辽宁自贸区营口片区), before or after it: one park with the bare form as an alias."""
+    merged: set[int] = set()
+    for i, draft in enumerate(drafts):
+        if not all(n in _BARE_ZONES for n in draft.names):
+            continue
+        family = next((f for f in _ZONE_FAMILIES if draft.names[0] in f), (draft.names[0],))
+        target = next(
+            (
+                other
+                for other in drafts
+                if other is not draft
+                and any(n not in _BARE_ZONES and any(z in n for z in family) for n in other.names)
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        merged.add(i)
+        target.names.extend(n for n in draft.names if n not in target.names)
+        target.evidence.extend(draft.evidence)
+        for concept, evidence in draft.industries:
+            if all(c != concept for c, _ in target.industries):
+                target.industries.append((concept, evidence))
+    return [d for i, d in enumerate(drafts) if i not in merged]
 
 
 def _head(name: str, spans: list[tuple[int, int, str]]) -> str:
