@@ -202,3 +202,27 @@ def test_public_education_is_not_an_industry_goal():
     assert _names("推动教育高质量发展。坚持立德树人") == []
     assert ind.industry_from_title("教育重点项目") is None
     assert _names("重点发展教育培训和体育产业。") == ["教育培训", "体育产业"]
+
+
+def test_a_second_verb_ends_the_list_of_the_first():
+    assert _names("培育壮大“新字号”大力发展战略新兴产业") == []
+
+
+def test_a_heading_sets_the_goal_of_its_part():
+    from pathlib import Path
+
+    from plangraph.entities.common import document_context
+    from plangraph.entities.extract import extract_industry_goals
+    from plangraph.model import Block, Division, DocumentText, Metadata, ParsedDocument, SourceFile
+
+    text = "第五章 加快发展现代服务业 塑造“辽阳服务”品牌\n推进服务业提质。\n"
+    source = SourceFile("t.txt", path=Path("t.txt"), text=text, encoding="utf-8")
+    heading = source.span(0, text.index("\n"))
+    body = Block(source.span(text.index("\n") + 1, len(text) - 1), 2)
+    meta = Metadata(doc_type="five-year-plan", title="t", region_code="211000")
+    doc = ParsedDocument(DocumentText(source, 0, [Block(heading, 1), body], 1, 2), meta)
+    doc.divisions = [Division(0, 1, "第五章", "加快发展现代服务业 塑造“辽阳服务”品牌", 1, heading, "章")]
+    goals = extract_industry_goals(document_context(doc))
+    assert [(g.concept, g.division, g.line, g.span.text) for g in goals] == [
+        ("modern-services", 0, 1, "现代服务业")
+    ]

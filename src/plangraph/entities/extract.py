@@ -8,6 +8,7 @@ find carries the sentence (or box line) it was read from as ``Evidence``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import Graph
@@ -43,6 +44,18 @@ def extract_industry_goals(ctx: DocumentContext) -> list[IndustryGoal]:
             continue
         for mention in ind.find_goal_industries(bc.block.text):
             add(mention.name, bc.block.span.slice(mention.start, mention.end), bc.block.line, bc.division)
+    for division in ctx.doc.divisions:
+        # "第五章 加快发展现代服务业 塑造“辽阳服务”品牌": a heading sets the goal of its part; the
+        # space between its phrases separates them as a comma would.
+        title = re.sub(r"\s", "，", division.title.strip())  # one for one: offsets hold
+        offset = division.span.text.find(division.title.strip()) if division.span else -1
+        for mention in ind.find_goal_industries(title):
+            span = (
+                division.span.slice(offset + mention.start, offset + mention.end)
+                if offset >= 0
+                else division.span
+            )
+            add(mention.name, span, division.line, division.order)
     for box in ctx.doc.boxes:
         if not is_project_box(box):
             continue

@@ -791,7 +791,12 @@ def find_goal_industries(text: str) -> list[IndustryMention]:
     for m in _TRIGGER.finditer(text):
         trigger = m.group(0)
         rest_start = m.end()
-        clause = text[rest_start : _clause_end(text, rest_start)]
+        end = _clause_end(text, rest_start)
+        # A second verb starts a new predicate: "培育壮大“新字号”大力发展…" lists nothing.
+        following = _TRIGGER.search(text, rest_start, end)
+        if following and following.start() > rest_start and m.group(0) in _STRONG:
+            end = following.start()
+        clause = text[rest_start:end]
         strong = trigger in _STRONG
         for mention in _list_mentions(clause, rest_start, strong):
             known = resolve_industry(mention.name)
