@@ -226,3 +226,9 @@ def test_a_heading_sets_the_goal_of_its_part():
     assert [(g.concept, g.division, g.line, g.span.text) for g in goals] == [
         ("modern-services", 0, 1, "现代服务业")
     ]
+
+
+def test_parts_sharing_a_head_stay_one_industry():
+    assert _names("重点发展新材料、矿山和包装机械、输变电等产业。") == ["新材料", "矿山和包装机械", "输变电"]
+    assert _names("重点发展航天航海和电子信息产业。") == ["航天航海", "电子信息产业"]
+    assert _names("打造中国最大的汽车保修设备和服务用品产业集群。")[0] == "汽车保修设备"

@@ -582,25 +582,22 @@ def _items(segment: str, base: int) -> Iterator[tuple[str, int]]:
 def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
     """A list item joined by 及/和/与 is one industry when the scheme knows it whole
     (芳烯烃及精细化工, 装备制造及汽车零部件), when a part cannot stand alone (汽车及零部件, 钛及金属
-    新材料), or when it ends with one 产业 and no part but the last reads as an industry
-    (高分子及复合材料产业); else each part is an item (电子信息制造产业和信息服务产业)."""
+    新材料), or when no part but the last reads as an industry and the last is not one the scheme
+    knows alone: the parts share its head (矿山和包装机械, 高分子及复合材料产业). Else each part is
+    an item (电子信息制造产业和信息服务产业, 航天航海和电子信息产业)."""
     parts = _split(piece, base, _MINOR_SPLIT)
     if len(parts) == 1 or resolve_industry(piece):
         yield piece, base
         return
-    texts = [p.strip() for p, _ in parts]
+    texts = [p.strip().split("的")[-1] for p, _ in parts]  # judged without their modifiers
     if "与" in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
         return  # "装备制造产业与先进国家进行投资合作": 与 is "with" here, not "and"
     if any(len(t) < 2 or _DEPENDENT.match(t) for t in texts):
         yield piece, base
         return
-    last = re.sub(r"产业$", "", texts[-1])
-    if (
-        piece.endswith("产业")
-        and not resolve_industry(last)
-        and not any(
-            resolve_industry(t) or t.endswith(("产业", "业")) or looks_like_industry(t) for t in texts[:-1]
-        )
+    last = re.sub(r"产业(?:集群|链)?$", "", texts[-1])
+    if not resolve_industry(last) and not any(
+        resolve_industry(t) or t.endswith(("产业", "业")) or looks_like_industry(t) for t in texts[:-1]
     ):
         yield piece, base
         return
