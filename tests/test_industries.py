@@ -167,6 +167,7 @@ def test_a_bracketed_gloss_does_not_end_the_list():
 def test_scope_words_and_internet_plus_give_the_industry_itself():
     assert _names("“互联网+”现代农业：利用互联网提升农业。") == ["现代农业"]
     assert _names("大力发展东部山区生态农业。") == ["生态农业"]
+    assert _names("积极发展工具类、控制类工业软件，研发应用软件。") == ["工业软件"]
     assert ind.resolve_industry("新一代人工智能") == "artificial-intelligence"
 
 

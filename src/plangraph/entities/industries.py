@@ -606,9 +606,11 @@ def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
 
 #: "“互联网+”现代农业": the internet-enabled form of an industry is that industry.
 _INTERNET_PLUS = re.compile(r"^[“\"]?互联网\s*[+＋][”\"]?")
-#: Scope words before an industry the scheme knows: 东部山区生态农业, 中高端生活性服务业, 农村电商.
+#: Scope words before an industry the scheme knows: 东部山区生态农业, 中高端生活性服务业, 农村电商,
+#: 控制类工业软件.
 _SCOPE = re.compile(
-    r"^(?:[东西南北中]部(?:山区|地区|沿海|平原|城区)?|中高端|农村|城乡|城市|行业|县域|镇域|全市|全县)"
+    r"^(?:[东西南北中]部(?:山区|地区|沿海|平原|城区)?|中高端|农村|城乡|城市|行业|县域|镇域|全市|全县|"
+    r"[\u4e00-\u9fff]{1,3}类)"
 )
 
 
