@@ -378,3 +378,17 @@ def test_settings_default_depth_is_used(mini):
         assert net.neighbourhood(mini, "辽阳铝产业园").number_of_nodes() == 4
     finally:
         set_settings(original)
+
+
+def test_a_change_in_target_needs_the_same_unit() -> None:
+    from decimal import Decimal
+
+    from plangraph.network import IndicatorChange, NodeRef, TargetValue
+
+    ref = NodeRef("https://w3id.org/plangraph/id/indicator/x", "森林蓄积量", "Indicator")
+    a = TargetValue("2020", "0.0296", Decimal("0.0296"), "Target")
+    b = TargetValue("2020", "800", Decimal("800"), "Target")
+    differing = IndicatorChange(ref, "亿立方米", "万立方米", a, b)
+    assert differing.change is None and differing.unit == "亿立方米 / 万立方米"
+    same = IndicatorChange(ref, "万立方米", "万立方米", a, b)
+    assert same.change == Decimal("799.9704") and same.unit == "万立方米"

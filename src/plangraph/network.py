@@ -1330,13 +1330,23 @@ class TargetValue:
 @dataclass
 class IndicatorChange:
     indicator: NodeRef
-    unit: str | None
+    unit_a: str | None
+    unit_b: str | None
     a: TargetValue
     b: TargetValue
 
     @property
+    def unit(self) -> str | None:
+        if self.unit_a and self.unit_b and self.unit_a != self.unit_b:
+            return f"{self.unit_a} / {self.unit_b}"
+        return self.unit_a or self.unit_b
+
+    @property
     def change(self) -> Decimal | None:
+        """B minus A, when both are numbers in the same unit (亿立方米 vs 万立方米 do not subtract)."""
         if self.a.value is None or self.b.value is None:
+            return None
+        if self.unit_a and self.unit_b and self.unit_a != self.unit_b:
             return None
         return self.b.value - self.a.value
 
@@ -1344,6 +1354,8 @@ class IndicatorChange:
         return {
             **self.indicator.to_json(),
             "unit": self.unit,
+            "unit_a": self.unit_a,
+            "unit_b": self.unit_b,
             "a": self.a.to_json(),
             "b": self.b.to_json(),
             "change": _decimal_text(self.change),
@@ -1444,12 +1456,14 @@ def _plan_targets(store: ox.Store, doc: str) -> dict[str, tuple[TargetValue, str
     d = _iri(doc)
     rows = _select(
         store,
-        f"""SELECT ?i ?year ?text ?value ?kind ?unit ?o WHERE {{
+        # within the plan's own named graph: an indicator node is shared by every plan that
+        # sets it, and each plan prints its own unit
+        f"""SELECT ?i ?year ?text ?value ?kind ?unit ?o WHERE {{ GRAPH ?g {{
               {{ ?o pg:document {d} }} UNION {{ ?o pg:table/pg:document {d} }}
               ?o a pg:Observation ; pg:indicator ?i .
               OPTIONAL {{ ?o pg:year ?year }} OPTIONAL {{ ?o pg:valueText ?text }}
               OPTIONAL {{ ?o pg:value ?value }} OPTIONAL {{ ?o pg:valueKind ?kind }}
-              OPTIONAL {{ ?i pg:unit ?unit }} }}""",
+              OPTIONAL {{ ?i pg:unit ?unit }} }} }}""",
     )
     best: dict[str, tuple[tuple, TargetValue, str | None]] = {}
     for ind, year, text, value, kind, unit, obs in rows:
@@ -1482,7 +1496,7 @@ def compare_plans(store: ox.Store, plan_a: str, plan_b: str) -> Comparison:
     for ind in sorted(set(targets_a) & set(targets_b), key=lambda i: refs[i].label):
         (ta, unit_a), (tb, unit_b) = targets_a[ind], targets_b[ind]
         if ta.is_set and tb.is_set:
-            both.append(IndicatorChange(refs[ind], unit_a or unit_b, ta, tb))
+            both.append(IndicatorChange(refs[ind], unit_a, unit_b, ta, tb))
     set_in_both = {c.indicator.iri for c in both}
     only_a = [i for i, (t, _) in targets_a.items() if t.is_set and i not in set_in_both]
     only_b = [i for i, (t, _) in targets_b.items() if t.is_set and i not in set_in_both]
