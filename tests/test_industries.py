@@ -233,3 +233,12 @@ def test_parts_sharing_a_head_stay_one_industry():
     assert _names("重点发展新材料、矿山和包装机械、输变电等产业。") == ["新材料", "矿山和包装机械", "输变电"]
     assert _names("重点发展航天航海和电子信息产业。") == ["航天航海", "电子信息产业"]
     assert _names("打造中国最大的汽车保修设备和服务用品产业集群。")[0] == "汽车保修设备"
+
+
+def test_printed_forms_with_a_suffix_are_alt_labels_of_the_concept():
+    g = ind.industry_scheme_graph()
+    alts = {str(a) for a in g.objects(industry_iri("coastal-tourism"), SKOS.altLabel)}
+    assert {"滨海旅游业", "滨海旅游产业"} <= alts
+    # a variant another concept already uses is not taken
+    finance_alts = {str(a) for a in g.objects(industry_iri("finance"), SKOS.altLabel)}
+    assert "金融业" in finance_alts and "金融服务业业" not in finance_alts

@@ -179,6 +179,8 @@ def industry_scheme_graph() -> Graph:
             g.add((iri, SKOS.prefLabel, Literal(concept.label_en, lang="en")))
         for alt in concept.alt_labels:
             g.add((iri, SKOS.altLabel, Literal(alt, lang="zh")))
+        for variant in _suffix_variants(concept, concepts):
+            g.add((iri, SKOS.altLabel, Literal(variant, lang="zh")))
         if concept.notation:
             g.add((iri, SKOS.notation, Literal(concept.notation)))
         if concept.source:
@@ -190,6 +192,21 @@ def industry_scheme_graph() -> Graph:
             g.add((iri, SKOS.broader, industry_iri(parent)))
             g.add((industry_iri(parent), SKOS.narrower, iri))
     return g
+
+
+def _suffix_variants(concept: Concept, concepts: dict[str, Concept]) -> list[str]:
+    """The wordings with 产业 or 业 that plans print for a concept (滨海旅游业, 海洋工程装备制造业):
+    labels are compared without these suffixes, so a reader searching the printed form finds it."""
+    labels = [concept.label, *concept.alt_labels]
+    taken = {label for c in concepts.values() for label in (c.label, *c.alt_labels)}
+    variants: list[str] = []
+    for label in labels:
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", label) or label.endswith(("业", "经济")):
+            continue
+        for variant in (label + "产业", label + "业"):
+            if variant not in taken and variant not in variants:
+                variants.append(variant)
+    return variants
 
 
 def candidate_concepts_graph(keys_and_labels: Iterable[tuple[str, str]] | Iterable[object]) -> Graph:
