@@ -18,8 +18,8 @@ def _doc(*paragraphs: str, region: str | None = "211000") -> ParsedDocument:
     return ParsedDocument(DocumentText(source, 0, blocks, 1, len(paragraphs)), meta)
 
 
-def _parks(*paragraphs: str):
-    return parks.extract_parks(document_context(_doc(*paragraphs)))
+def _parks(*paragraphs: str, region: str = "211000"):
+    return parks.extract_parks(document_context(_doc(*paragraphs, region=region)))
 
 
 def test_names_start_after_the_verb_and_keep_their_proper_part():
@@ -88,3 +88,33 @@ def test_planning_areas_named_by_direction_are_not_parks():
 def test_a_bare_zone_is_an_alias_of_the_full_name_before_or_after_it():
     result = _parks("自贸区建设取得突破。", "推进辽宁自贸区营口片区建设,全年自贸区新增企业3000家。")
     assert [(p.name, p.aliases) for p in result] == [("辽宁自贸区营口片区", {"自贸区"})]
+
+
+def test_a_bare_zone_does_not_merge_into_a_park_inside_it():
+    result = _parks("推进高新区大学科技园建设。", "高新区实现产值100亿元。")
+    assert sorted(p.name for p in result) == ["高新区", "高新区大学科技园"]
+
+
+def test_a_park_named_after_its_county_is_also_called_without_it():
+    result = _parks("重点建设大石桥市营口南楼经济开发区。", region="210800")
+    assert [(p.name, p.aliases) for p in result] == [("大石桥市营口南楼经济开发区", {"营口南楼经济开发区"})]
+    result = _parks("建设辽阳西部轻工产业物流集聚区。")
+    assert [(p.name, p.aliases) for p in result] == [
+        ("辽阳西部轻工产业物流集聚区", {"西部轻工产业物流集聚区"})
+    ]
+
+
+def test_a_count_after_two_parks_is_not_part_of_a_name():
+    found = [
+        m.name
+        for m in parks.find_park_mentions(
+            "即营口滨海温泉旅游产业集聚区和百年商埠休闲旅游集聚区两大核心旅游集聚区。"
+        )
+    ]
+    assert found[:2] == ["营口滨海温泉旅游产业集聚区", "百年商埠休闲旅游集聚区"]
+    assert "核心旅游集聚区" not in [p.name for p in _parks("百年商埠休闲旅游集聚区两大核心旅游集聚区。")]
+
+
+def test_parks_that_share_only_their_district_stay_apart():
+    result = _parks("建设凌河区思凯农副产品国际物流园。", "建设凌河区快递电商物流产业园。", region="210700")
+    assert sorted(p.name for p in result) == ["凌河区快递电商物流产业园", "凌河区思凯农副产品国际物流园"]

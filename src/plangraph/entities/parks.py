@@ -103,7 +103,8 @@ _BOUNDARY = re.compile(
     # adverbs, time words and verbs of work reports ("特别是辽宁自贸区", "(以下简称自贸区)", "全年自贸区")
     r"特别是|尤其是|以下简称|简称|全年|今年|去年|当年|年内|坚持|促进|随着|焕发|实现|保持|加速推进|"
     r"用好|对标|复制|做实|做好|激发|释放|发力|助力|带领|落实|深入|持续|结合|完成|划至|划入|"
-    r"[东南西北]接|[东南西北]翼|(?:主要|是|即)?指(?!挥)|即|国际一流|一流"
+    r"[东南西北]接|[东南西北]翼|(?:主要|是|即)?指(?!挥)|即|国际一流|一流|"
+    r"[一二两三四五六七八九十0-9]+大"  # "X和Y两大核心旅游集聚区": a count, not a name
 )
 
 #: Words that carry no proper name: what is left of a name without them is its proper element.
@@ -268,15 +269,6 @@ _GENERIC_WORDS = (
     "核心",
     "清洁生产",
     "设施",
-    # directions name planning areas (北部平原高效农业产业区), not parks
-    "东部",
-    "西部",
-    "南部",
-    "北部",
-    "中部",
-    "东南",
-    "西南",
-    "西北",
     "高效",
     "运动",
     "中小企业",
@@ -441,6 +433,7 @@ class _ParkDraft:
     industries: list[tuple[str, Evidence]] = field(default_factory=list)
     head: str = ""  # leading place/proper characters, for merging variants
     name_industry: str | None = None
+    short_names: list[str] = field(default_factory=list)  # without the leading region, if still proper
 
 
 def _level(name: str, sentence: str) -> str | None:
@@ -497,8 +490,11 @@ def _context_codes(ctx: DocumentContext) -> list[str]:
         return [code]
 
 
-#: The categories of 主体功能区 planning (限制开发区域 …) end like zones but name none.
-_FUNCTIONAL_ZONE_CATEGORIES = re.compile(r"^(?:重点|优化|限制|禁止)开发区")
+#: The categories of 主体功能区 planning (限制开发区域 …) end like zones but name none; nor do the
+#: planning areas named by a direction and a landform (北部平原高效农业产业区, 东南山区…).
+_FUNCTIONAL_ZONE_CATEGORIES = re.compile(
+    r"^(?:(?:重点|优化|限制|禁止)开发区|(?:[东西南北中]部|东南|西南|东北|西北)(?:山区|平原|滨海|沿海|地区|丘陵))"
+)
 
 
 def accept(name: str, places: list[tuple[int, int, str]], before: str, after: str) -> bool:
@@ -528,6 +524,7 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
     places = _Places(_context_codes(ctx))
     drafts: list[_ParkDraft] = []
     by_key: dict[str, _ParkDraft] = {}
+    lead_of: dict[str, str | None] = {}  # key -> most specific place the name starts with
     from .projects import is_project_box
 
     for bc in ctx.blocks:
@@ -549,7 +546,8 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             sentence = sentence_around(bc.block.span, mention.start, mention.end)
             own = [(s, e) for s, e, code in spans if code in places.context]
             key = identity_key(name, own)
-            draft = by_key.get(key) or _merge_target(drafts, key, by_key)
+            lead_of.setdefault(key, _leading_place(spans))
+            draft = by_key.get(key) or _merge_target(key, by_key, lead_of)
             if draft is None:
                 draft = _ParkDraft(kind=mention.kind)
                 drafts.append(draft)
@@ -558,6 +556,9 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             by_key[key] = draft
             if name not in draft.names:
                 draft.names.append(name)
+                short = _without_leading_region(name, spans, places)
+                if short and short not in draft.short_names:
+                    draft.short_names.append(short)
             draft.evidence.append(evidence)
             draft.level = draft.level or _level(name, sentence.text)
             if draft.region_code is None:
@@ -583,12 +584,13 @@ def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
         if not all(n in _BARE_ZONES for n in draft.names):
             continue
         family = next((f for f in _ZONE_FAMILIES if draft.names[0] in f), (draft.names[0],))
+        # The full name ends with the zone (or one of its 片区); 高新区大学科技园 is another park.
+        full = re.compile("(?:" + "|".join(family) + ")(?:[\u4e00-\u9fff]{0,4}片区)?$")
         target = next(
             (
                 other
                 for other in drafts
-                if other is not draft
-                and any(n not in _BARE_ZONES and any(z in n for z in family) for n in other.names)
+                if other is not draft and any(n not in _BARE_ZONES and full.search(n) for n in other.names)
             ),
             None,
         )
@@ -616,18 +618,32 @@ def _name_industry_key(name: str) -> str | None:
     return ind.resolve_industry(word) if word else None
 
 
-def _merge_target(drafts: list[_ParkDraft], key: str, by_key: dict[str, _ParkDraft]) -> _ParkDraft | None:
+def _merge_target(
+    key: str, by_key: dict[str, _ParkDraft], lead_of: dict[str, str | None]
+) -> _ParkDraft | None:
     """An earlier park this name is a variant of: one whose key ends with this key (特种运输服务集聚区
     of 宏伟特种运输服务集聚区), or that starts the same and names the same industry (佟二堡电商基地 of
-    佟二堡电子商务产业园)."""
+    佟二堡电子商务产业园) — unless that start is a district or county, which holds many parks
+    (凌河区思凯农副产品国际物流园 and 凌河区快递电商物流产业园 are two)."""
     industry = _name_industry_key(key)
     for other, draft in by_key.items():
         short, long_ = sorted((key, other), key=len)
         if len(short) >= 5 and long_.endswith(short) and len(proper_element(short)) >= 2:
             return draft
         if industry and key[:2] == other[:2] and _name_industry_key(other) == industry:
-            return draft
+            lead, other_lead = lead_of.get(key), lead_of.get(other)
+            if lead == other_lead and (lead is None or len(lead) > 6):
+                return draft
     return None
+
+
+def _leading_place(spans: list[tuple[int, int, str]]) -> str | None:
+    """The code of the most specific place in the run of places a name starts with."""
+    pos, code = 0, None
+    for s, e, c in sorted(spans):
+        if s == pos:
+            pos, code = e, c if code is None or len(c) >= len(code) else code
+    return code
 
 
 def _within(spans: list[tuple[int, int, str]], jurisdiction: str | None) -> str | None:
@@ -675,13 +691,28 @@ def _add_industry(draft: _ParkDraft, concept: str, label: str, evidence: Evidenc
     ctx.industry_labels.setdefault(concept, ind.display_name(label))
 
 
+def _without_leading_region(name: str, spans: list[tuple[int, int, str]], places: _Places) -> str | None:
+    """大石桥市营口南楼经济开发区 is also called 营口南楼经济开发区: the name without the county or
+    city before it, when what is left still names one park."""
+    lead = next((e for s, e, _ in sorted(spans) if s == 0), 0)
+    rest = name[lead:]
+    if not lead or len(rest) < 5 or rest in _BARE_ZONES:
+        return None
+    rest_places = places.spans(rest)
+    # What is left must start with its own place or side (营口南楼…, 西部轻工…), not with a word
+    # that needs the region (全产业链型电商基地).
+    if not (any(s == 0 for s, _, _ in rest_places) or re.match(r"[东西南北中]部", rest)):
+        return None
+    return rest if accept(rest, rest_places, "", "") else None
+
+
 def _finish(draft: _ParkDraft) -> Park:
     name = max(draft.names, key=lambda n: (len(n), -draft.names.index(n)))
     return Park(
         name=name,
         kind=draft.kind,
         spans=draft.evidence,
-        aliases=set(draft.names) - {name},
+        aliases=(set(draft.names) | set(draft.short_names)) - {name},
         level=draft.level,
         region_code=draft.region_code,
         industries=draft.industries,
