@@ -242,3 +242,9 @@ def test_printed_forms_with_a_suffix_are_alt_labels_of_the_concept():
     # a variant another concept already uses is not taken
     finance_alts = {str(a) for a in g.objects(industry_iri("finance"), SKOS.altLabel)}
     assert "金融业" in finance_alts and "金融服务业业" not in finance_alts
+
+
+def test_industries_to_phase_out_and_bare_services_are_no_goals():
+    assert _names("实施镁产业提标升级,促进低端产业和落后产能有序退出。") == []
+    assert _names("强化对项目建设的服务、推动和指导。") == []
+    assert ind.is_umbrella("临港大工业")

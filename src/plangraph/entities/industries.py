@@ -341,10 +341,15 @@ _UMBRELLA_WORDS = (
     "出口",
     "高附加值",
     "比较优势",
+    "低端",
+    "落后",
+    "过剩",
 )
 _UMBRELLA_EXACT = {
     "产业",
     "工业",
+    "大工业",
+    "服务",
     "服务业",
     "制造业",
     "第一产业",
@@ -447,7 +452,20 @@ def is_umbrella(name: str) -> bool:
                 changed = True
                 break
         rest = rest.lstrip("的和及、与")
-    if rest in ("", "产业", "业", "行业", "服务", "服务业", "制造业", "工业", "经济", "领域", "产业体系"):
+    if rest in (
+        "",
+        "产业",
+        "业",
+        "行业",
+        "服务",
+        "服务业",
+        "制造业",
+        "工业",
+        "大工业",
+        "经济",
+        "领域",
+        "产业体系",
+    ):
         return True
     # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
     grouped = re.match(r"^(.+?)(?:支柱|主导|优势|特色|新兴|传统|潜力|重点)(?:产业|行业)?$", core)
