@@ -9,8 +9,17 @@ trimmed name, typed ``pg:CandidateIndustry`` so a curator can review it.
 
 Goals are read from the wordings plans use to set them: a trigger verb followed by a list
 (大力发展…、重点发展…、培育壮大…产业, "X板块重点发展A、B、C", "重点发展以A、B为主的C"), a paragraph
-that leads with an industry ("钢铁产业。", "——新材料产业。", "壮大商务服务产业。"), and the titles
-and group labels of project boxes (done in ``extract.py``, which knows the boxes).
+that leads with an industry ("钢铁产业。", "——新材料产业。", "壮大商务服务产业。"), and headings and
+the titles and group labels of project boxes (done in ``extract.py``, which knows them).
+
+A list is read the way the sentence means it: what follows its 等 says what the items are (等产业:
+industries; 等企业/技术/消费/方面: not; "A等C产业": C, and A only where the scheme puts it under C);
+a list after 在/向/与 or one brought together (融合) sets no goal; after a weak verb (推进, 加快)
+most items must read as industries; in a paragraph led by an industry the lists name its products,
+so an item the scheme does not know counts only when it calls itself …产业/…业. Items lose their
+modifiers (…的, 东部山区, 控制类, “互联网+”), glued verbs (提质发展X, X发展新业态) and counts
+(三大产业); umbrellas (战略性新兴产业, 外贸支柱产业, 一二三产业) and public services (教育, 公共服务)
+are no industries.
 """
 
 from __future__ import annotations
@@ -752,7 +761,12 @@ def _last_deng(head: str) -> re.Match[str] | None:
 
 
 def _deng_list(
-    head: str, base: int, deng: re.Match[str], strong: bool, entries: list, how: str = "list"
+    head: str,
+    base: int,
+    deng: re.Match[str],
+    strong: bool,
+    entries: list[tuple[str, int, bool]],
+    how: str = "list",
 ) -> Iterator[IndustryMention]:
     """A list "A、B等C": C (when it names an industry) and those of A, B it allows."""
     items = [_after_inner_deng(item, offset) for item, offset in _items(head[: deng.start()], base)]

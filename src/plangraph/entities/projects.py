@@ -6,8 +6,12 @@ one could build or complete: a name ending like a work or a facility (…工程,
 …泊位, …机场, …高速公路, …污水处理厂, …医院 …) in a clause about building it, or an item of a
 list closed by 等项目 / 等工程 / 等…设施 (望海珍珠湾、北海浴场及海蚀地貌景观区等项目). Generic
 phrases (城市垃圾处理厂, 医疗废弃物集中处置设施项目) are left out: a name must keep a proper element
-once generic words are taken out. Status comes from the verbs of its clause (建成/竣工/通车 ->
-completed; 续建/加快建设/推进 -> ongoing; 开工/谋划/建设 -> planned).
+once generic words are taken out, and a kind of base or platform (生产基地, 服务平台, 创新中心) needs a
+place, a number or a Latin name. A list must be built (a building verb before it, or 建成/开工 after
+it); its items name works unless it closes on a field (等领域重大项目). Names used as landmarks
+(…两侧), roles (以X为核心), things in use (发挥X作用, 依托X), companies alone, state designations
+and the parks the park extractor found are not projects. Status comes from the verbs of its
+clause (建成/竣工/通车 -> completed; 续建/加快建设/推进 -> ongoing; 开工/谋划/建设 -> planned).
 """
 
 from __future__ import annotations
