@@ -248,3 +248,11 @@ def test_industries_to_phase_out_and_bare_services_are_no_goals():
     assert _names("实施镁产业提标升级,促进低端产业和落后产能有序退出。") == []
     assert _names("强化对项目建设的服务、推动和指导。") == []
     assert ind.is_umbrella("临港大工业")
+
+
+def test_counts_with_grouping_words_and_upgrade_tails_are_taken_off():
+    assert _names("做大做强石化、冶金两大支柱产业。") == ["石化", "冶金"]
+    assert _names("重点发展绿色食品、生物医药和新能源三大主导产业。") == ["绿色食品", "生物医药", "新能源"]
+    assert _names("推动钢铁、有色、建材等传统产业改造升级。") == ["钢铁", "有色", "建材"]
+    assert _names("以生态建设倒逼产业转型升级。") == []
+    assert _names("加快利用新技术改造提升冶金、石化等传统产业。") == ["冶金", "石化"]
