@@ -140,6 +140,9 @@ def test_items_of_a_list_of_facilities_must_name_works():
 
 
 def test_the_class_word_after_deng_is_not_a_project():
+    assert _prose("实施东升市场周边环境改造工程、“北三村”道路维修等一批道路维修改造工程。") == [
+        "东升市场周边环境改造工程"
+    ]
     names = _prose("重点推进仙人岛港区疏港铁路、仙人岛港区2#30万吨级原油码头等港口基础设施项目建设。")
     assert names == ["仙人岛港区疏港铁路", "仙人岛港区2#30万吨级原油码头"]
 
@@ -183,3 +186,12 @@ def test_parks_are_not_projects_and_routes_keep_their_start():
     ftz = Park("自贸区", "自贸区", [])
     assert _prose("推进营口港口金融创新试验区、光大金融大厦等项目建设。", parks=[zone]) == ["光大金融大厦"]
     assert _prose("加快实施自贸区至营口港铁路专用线工程。", parks=[ftz]) == ["自贸区至营口港铁路专用线工程"]
+
+
+def test_rebuild_words_before_a_work_ending_stay_in_the_name():
+    assert _prose("加快推进沈白高铁、京哈高速改扩建工程建设。") == ["沈白高铁", "京哈高速改扩建工程"]
+    assert _prose("建成投产华晨宝马铁西新工厂。") == ["华晨宝马铁西新工厂"]
+
+
+def test_a_number_of_facilities_is_not_one_project():
+    assert _prose("新建5座220千伏变电站。") == []

@@ -162,9 +162,10 @@ _MAX_NAME = 36
 #: Words before a name that are not part of it.
 _BOUNDARY = re.compile(
     r"重点推进|加快推进|全面推进|积极推进|推进|推动|加快建设|重点建设|加快|建设|建成|实施|启动|开工|"
-    r"谋划|完成|保证|确保|争取|力争|抓好|围绕|依托|利用|支持|鼓励|引导|打造|发挥|新建|改建|扩建|续建|"
+    r"谋划|完成|保证|确保|争取|力争|抓好|围绕|依托|利用|支持|鼓励|引导|打造|发挥|"
+    r"(?:新建|改建|扩建|续建)(?!工程|项目)|"  # 京哈高速改扩建工程 keeps its 改扩建
     r"筹建|开展|推广|加强|完善|提升|开通|规划|引进|落户|紧跟|瞄准|对接|包括|其中|以及|以|在|和|与|建立|新增|"
-    r"贯通|连接|构建|搭建|改善|打通|修建|增加|毗邻|邻|"
+    r"贯通|连接|构建|搭建|改善|打通|修建|增加|毗邻|邻|投产|运营|"
     r"及|将|把|为|对|从|向|等|的|了|并|即|是|有(?!机|限)|年(?!产)|全力|积极|大力|着力|全面|主动|继续|进一步|"
     r"做好|一批|多个|若干|各类|各"
 )
@@ -735,7 +736,7 @@ def _suffix_names(text: str) -> list[_Found]:
             clause_start = b.end()
         start = _name_start(text, m.end(), clause_start)
         start = _shared_head_start(text, start, clause_start)
-        if text[start - 1 : start] == "等":
+        if re.search(r"等(?:一批|一大批|多个|若干|各类)?$", text[max(0, start - 4) : start]):
             continue  # "…等港口基础设施项目": the class of a list's items, not one of them
         if m.end() - start > len(m.group(0)):
             found.append(_Found(text[start : m.end()], start, m.end()))
@@ -789,6 +790,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             name, found = _without_park_prefix(name, found, parks)
             if _is_park(name, parks) or _NOT_A_PROJECT.search(name) or _COMPANY.search(name):
                 continue
+            if _COUNTED_FACILITIES.match(name):
+                continue
             places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
             if not has_proper_name(name, places):
                 if name == printed or not has_proper_name(name, [(0, 0)]):
@@ -830,6 +833,8 @@ _LANDMARK = re.compile(r"^(?:[、和及与][^，。；,;]*?)?(?:两侧|沿线|�
 
 #: A company is who builds, not what is built ("加快中粮集团、和润集团粮油深加工等项目").
 _COMPANY = re.compile(r"(?:集团|公司|企业|有限)$")
+#: "5座220千伏变电站": a number of facilities, not one.
+_COUNTED_FACILITIES = re.compile(r"^[0-9０-９一二两三四五六七八九十百千]+\s*(?:座|个|条|所|家|处|批|项)")
 
 
 def _only_a_reference(text: str, found: _Found) -> bool:
