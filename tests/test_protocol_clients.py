@@ -168,10 +168,7 @@ def test_httpx_protocol_and_helpers(server: LiveServer) -> None:
         assert description.status_code == 200 and description.headers["content-type"].startswith(
             "text/turtle"
         )
-        assert (
-            "a sd:Service" in description.text
-            and "query_timeout = 2 s" in description.text
-        )
+        assert "a sd:Service" in description.text and "query_timeout = 2 s" in description.text
         direct = client.post("/sparql", content=SELECT, headers={"Content-Type": "application/sparql-query"})
         assert {b["name"]["value"] for b in direct.json()["results"]["bindings"]} == NAMES
         form = client.post("/sparql", data={"query": SELECT, "format": "csv"})
