@@ -9,48 +9,21 @@ installs Chromium with the `browser` target).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from plangraph.settings import PROJECT_ROOT
+from browser_support import CHROMIUM_ARGS, SCREENSHOTS, require_chromium
 from web_support import SAVED_QUERIES, LiveServer, live_server, make_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("PLANGRAPH_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is missing and PLANGRAPH_REQUIRE_BROWSER is set (run `make browser`)")
-        pytest.skip("Chromium is not installed (run `make browser`)")
-    return path
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")

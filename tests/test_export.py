@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
+from browser_support import CHROMIUM_ARGS, require_chromium
 from plangraph import export
 from plangraph.cli import main as cli_main
 from plangraph.network import NODE_TYPES, PALETTE, network
@@ -21,18 +21,7 @@ from plangraph.vocab import PG, RDFS, document_iri, project_iri
 
 MINI = Path(__file__).parent / "fixtures" / "network" / "mini.trig"
 PLAN_14 = str(document_iri("211000", "plan", "2021-2025"))
-CHROMIUM = "/usr/bin/chromium"
 EVIL_LABEL = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -223,17 +212,16 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
 
 
 def _browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("PLANGRAPH_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and PLANGRAPH_REQUIRE_BROWSER is set")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     return sync_playwright()
 
 
 def _open(playwright, path: Path):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+    browser = playwright.chromium.launch(
+        executable_path=require_chromium(), args=CHROMIUM_ARGS, headless=True
+    )
     page = browser.new_page(viewport={"width": 1200, "height": 800})
     page.goto(path.as_uri())
     page.wait_for_function("window.plangraph && window.plangraph.ready", timeout=120_000)
