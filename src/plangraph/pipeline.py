@@ -26,7 +26,7 @@ from .model import DocumentText, InputError, Metadata, ParsedDocument
 from .serialize import write_trig
 from .settings import get_settings
 from .structure import parse_structure
-from .validate import ValidationResult, validate_dataset
+from .validate import ValidationResult, load_ontology, validate_dataset
 
 SOURCES_DIR = "sources"
 
@@ -179,9 +179,8 @@ def _unique_iri(iri: URIRef, taken: set[URIRef], doc: ParsedDocument) -> URIRef:
 
 
 def reference_graphs(docs: list[ParsedDocument], gazetteer: Gazetteer) -> list[Graph]:
-    settings = get_settings()
     ontology = Graph(identifier=vocab.ONTOLOGY_GRAPH)
-    ontology.parse(settings.ontology_dir / "plangraph.ttl", format="turtle")
+    ontology += load_ontology()  # parsed once per process; validation reuses the same parse
     codes = {d.metadata.region_code for d in docs if d.metadata.region_code}
     codes |= {p.region.code for d in docs for p in d.entities.places}
     codes |= {p.region_code for d in docs for p in d.entities.parks if p.region_code}
@@ -228,9 +227,7 @@ def build(
     taken: set[URIRef] = set()
     source_texts: dict[str, str] = {}
     for doc in parsed:
-        builder = rdf.DocumentGraph(doc)
-        builder.iri = _unique_iri(builder.iri, taken, doc)
-        builder.graph = Graph(identifier=vocab.document_graph(builder.iri))
+        builder = rdf.DocumentGraph(doc, _unique_iri(rdf.document_iri(doc), taken, doc))
         graph = builder.build()
         taken.add(builder.iri)
         dataset.add_graph(graph)

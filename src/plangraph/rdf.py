@@ -69,9 +69,10 @@ def document_iri(doc: ParsedDocument) -> URIRef:
 class DocumentGraph:
     """Builds the named graph of one document."""
 
-    def __init__(self, doc: ParsedDocument):
+    def __init__(self, doc: ParsedDocument, iri: URIRef | None = None):
+        """``iri`` overrides the document's own IRI (a build gives clashing documents unique ones)."""
         self.doc = doc
-        self.iri = document_iri(doc)
+        self.iri = iri or document_iri(doc)
         self.graph = Graph(identifier=vocab.document_graph(self.iri))
         self.region_code = doc.metadata.region_code or "000000"
         self.park_nodes: dict[str, URIRef] = {}
@@ -108,7 +109,7 @@ class DocumentGraph:
             return
         m = self.mention(evidence.span, evidence.line)
         key = hashlib.sha1(f"{s} {p} {o} {m}".encode()).hexdigest()[:16]
-        st = URIRef(f"{self.iri}/stmt/{key}")
+        st = vocab.statement_iri(self.iri, key)
         self.add(st, RDF.type, RDF.Statement)
         self.add(st, RDF.subject, s)
         self.add(st, RDF.predicate, p)
@@ -185,7 +186,7 @@ class DocumentGraph:
         self.mentioned(node, box.span, box.line)
         if box.kind != "projects":  # project items become pg:Project entities (add_entities)
             for k, item in enumerate(box.items, start=1):
-                it = URIRef(f"{node}/item/{k}")
+                it = vocab.box_item_iri(node, k)
                 self.add(it, RDF.type, PG.BoxItem)
                 self.add(it, RDFS.label, zh(item.name))
                 self.add(it, PG.listedIn, node)

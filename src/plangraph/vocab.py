@@ -77,6 +77,15 @@ def box_iri(doc: URIRef, order: int) -> URIRef:
     return URIRef(f"{doc}/box/{order}")
 
 
+def box_item_iri(box: URIRef, number: int) -> URIRef:
+    return URIRef(f"{box}/item/{number}")
+
+
+def statement_iri(doc: URIRef, key: str) -> URIRef:
+    """``key`` identifies the reified triple and the mention it was read from (a short hash)."""
+    return URIRef(f"{doc}/stmt/{key}")
+
+
 def observation_iri(doc: URIRef, box_order: int, row: int, column: int) -> URIRef:
     return URIRef(f"{doc}/obs/{box_order}-{row}-{column}")
 
