@@ -41,9 +41,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .store import trig_path
     from .validate import validate_trig
 
-    graph = Path(args.graph) if args.graph else _build_dir(args) / "plangraph.trig"
+    graph = Path(args.graph) if args.graph else trig_path(_build_dir(args))
     result = validate_trig(graph)
     print(result.text())
     return 0 if result.conforms else 1
@@ -88,14 +89,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from .network import UnknownEntity, trace_industry
+    from .network import trace_industry
     from .store import open_store
 
-    try:
-        result = trace_industry(open_store(_build_dir(args)), args.industry)
-    except UnknownEntity as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    result = trace_industry(open_store(_build_dir(args)), args.industry)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -104,27 +101,19 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .network import UnknownEntity, format_path, shortest_path
+    from .network import format_path, shortest_path
     from .store import open_store
 
-    try:
-        path = shortest_path(open_store(_build_dir(args)), args.a, args.b)
-    except UnknownEntity as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    path = shortest_path(open_store(_build_dir(args)), args.a, args.b)
     print(format_path(path))
     return 0 if path else 1
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .network import UnknownEntity, compare_plans
+    from .network import compare_plans
     from .store import open_store
 
-    try:
-        comparison = compare_plans(open_store(_build_dir(args)), args.plan_a, args.plan_b)
-    except UnknownEntity as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    comparison = compare_plans(open_store(_build_dir(args)), args.plan_a, args.plan_b)
     if args.format == "json":
         print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -134,28 +123,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_graph
-    from .network import UnknownEntity
     from .store import open_store
 
     types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
-    try:
-        summary = export_graph(
-            open_store(_build_dir(args)),
-            args.format,
-            Path(args.output),
-            focus=args.focus,
-            depth=args.depth,
-            document=args.document,
-            types=types,
-        )
-    except UnknownEntity as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    summary = export_graph(
+        open_store(_build_dir(args)),
+        args.format,
+        Path(args.output),
+        focus=args.focus,
+        depth=args.depth,
+        document=args.document,
+        types=types,
+    )
     print(summary)
     return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
+    defaults = get_settings()  # shown in the help, so an environment override shows there too
     parser = argparse.ArgumentParser(prog="plangraph", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -184,8 +169,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = with_build(sub.add_parser("serve", help="serve the SPARQL endpoint and the web UI"))
-    p.add_argument("--host", help="interface (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument("--host", help=f"interface (default {defaults.host})")
+    p.add_argument("--port", type=int, help=f"port (default {defaults.port})")
     p.add_argument("--allow-updates", action="store_true", help="accept SPARQL Update (needs --update-token)")
     p.add_argument("--update-token", help="bearer token SPARQL Update requests must carry")
     p.set_defaults(func=cmd_serve)
@@ -214,7 +199,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--focus", metavar="ENTITY", help="only the neighbourhood of this entity")
-    p.add_argument("--depth", type=int, default=None, help="radius around --focus (default 2)")
+    p.add_argument(
+        "--depth", type=int, default=None, help=f"radius around --focus (default {defaults.default_depth})"
+    )
     p.add_argument("--document", metavar="DOC", help="only this document (IRI or source file name)")
     p.add_argument("--types", metavar="T,...", help="only nodes of these types (e.g. Project,Industry)")
     p.set_defaults(func=cmd_export)
@@ -235,9 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as err:  # a clear message, not a traceback, for expected failures
         from .model import InputError
+        from .network import UnknownEntity
         from .store import StoreError
 
-        if isinstance(err, InputError | StoreError | FileNotFoundError | ValueError):
+        if isinstance(err, InputError | StoreError | UnknownEntity | FileNotFoundError | ValueError):
             print(f"error: {err}", file=sys.stderr)
             return 1
         raise
