@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..vocab import PG, STANDARD_PREFIXES
@@ -91,14 +92,18 @@ class Term:
         return out
 
 
-def term(binding: dict | None) -> Term | None:
-    if binding is None:
-        return None
+def term(binding: dict) -> Term:
+    """The term of one SPARQL JSON binding."""
     kind = binding["type"]
     kind = "literal" if kind == "typed-literal" else kind
     return Term(
         kind, binding["value"], lang=binding.get("xml:lang", ""), datatype=binding.get("datatype", "")
     )
+
+
+def optional_term(binding: dict | None) -> Term | None:
+    """The term of an OPTIONAL variable's binding, None when it is unbound."""
+    return None if binding is None else term(binding)
 
 
 def _value(row: dict, name: str) -> str | None:
@@ -159,7 +164,7 @@ async def labels(engine: QueryEngine, iris: list[str]) -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
-async def label_terms(engine: QueryEngine, terms: list[Term | None]) -> None:
+async def label_terms(engine: QueryEngine, terms: Sequence[Term | None]) -> None:
     """Fill in the labels of the IRI terms (in place)."""
     names = await labels(engine, [t.value for t in terms if t is not None and t.is_iri])
     for t in terms:
@@ -212,7 +217,7 @@ _MENTION_FIELDS = """
 def _mention(row: dict) -> Mention:
     return Mention(
         iri=row["m"]["value"],
-        document=term(row.get("doc")),
+        document=optional_term(row.get("doc")),
         start=_int(row, "start"),
         end=_int(row, "end"),
         line=_int(row, "line"),
@@ -234,7 +239,7 @@ async def document_files(engine: QueryEngine, documents: list[str]) -> dict[str,
 async def add_context(engine: QueryEngine, sources: SourceTexts, mentions: list[Mention]) -> None:
     """Fill in each mention's sentence (text before and after the quote) and its document label."""
     docs = [m.document for m in mentions if m.document is not None]
-    await label_terms(engine, docs)  # type: ignore[arg-type]
+    await label_terms(engine, docs)
     files = await document_files(engine, [d.value for d in docs if d.is_iri])
     for m in mentions:
         if m.document is None or m.start is None or m.end is None:
@@ -426,7 +431,7 @@ async def _groups(engine: QueryEngine, iri: str, outgoing: bool) -> list[Predica
                 {pattern.replace("?p", iri_ref(predicate))} OPTIONAL {{ ?x pg:order ?o }}
             }} GROUP BY ?x ORDER BY ?order ?x LIMIT {limit}"""
         )
-        links = [Link(term(v["x"])) for v in values]  # type: ignore[arg-type]
+        links = [Link(term(v["x"])) for v in values]
         groups.append(PredicateGroup(Term("uri", predicate), links, total))
     groups.sort(key=lambda g: compact(g.predicate.value))
     return groups
@@ -578,7 +583,7 @@ async def _supporters(engine: QueryEngine, industry: str, predicate: str) -> lis
     found: dict[tuple[str, str], Support] = {}
     for row in rows:
         key = (row["x"]["value"], row["ind"]["value"])
-        support = found.setdefault(key, Support(term(row["x"]), term(row["ind"]), []))  # type: ignore[arg-type]
+        support = found.setdefault(key, Support(term(row["x"]), term(row["ind"]), []))
         if "m" in row:
             support.evidence.append(_mention(row))
     supports = list(found.values())
@@ -617,8 +622,8 @@ async def industry_page(engine: QueryEngine, sources: SourceTexts, iri: str) -> 
         industry=Term("uri", iri),
         alt_labels=[r["l"]["value"] for r in alt],
         notation=[r["n"]["value"] for r in notation],
-        broader=[term(r["x"]) for r in broader],  # type: ignore[misc]
-        narrower=[term(r["x"]) for r in narrower],  # type: ignore[misc]
+        broader=[term(r["x"]) for r in broader],
+        narrower=[term(r["x"]) for r in narrower],
         projects=await _supporters(engine, iri, "pg:supportsIndustry"),
         parks=await _supporters(engine, iri, "pg:hostsIndustry"),
         promoters=await _supporters(engine, iri, "pg:promotesIndustry"),
@@ -645,7 +650,7 @@ async def _add_places(engine: QueryEngine, supports: list[Support]) -> None:
     )
     where: dict[str, list[Term]] = defaultdict(list)
     for row in rows:
-        where[row["x"]["value"]].append(term(row["r"]))  # type: ignore[arg-type]
+        where[row["x"]["value"]].append(term(row["r"]))
     for s in supports:
         s.where = where.get(s.node.value, [])
 
@@ -677,8 +682,8 @@ async def industries(engine: QueryEngine) -> list[IndustrySummary]:
     )
     out = [
         IndustrySummary(
-            term(r["ind"]),  # type: ignore[arg-type]
-            term(r.get("broader")),
+            term(r["ind"]),
+            optional_term(r.get("broader")),
             _int(r, "projects") or 0,
             _int(r, "parks") or 0,
             _int(r, "promoters") or 0,
@@ -756,10 +761,10 @@ async def corpus(engine: QueryEngine) -> Corpus:
         period = f"{start}–{end}" if start and end else (year or start or "")
         documents.append(
             DocumentSummary(
-                term(r["doc"]),  # type: ignore[arg-type]
+                term(r["doc"]),
                 [Term("uri", t) for t in (_value(r, "types") or "").split()],
                 r["file"]["value"],
-                term(r.get("juris")),
+                optional_term(r.get("juris")),
                 _value(r, "issued") or "",
                 period,
                 per_doc.get(r["doc"]["value"], 0),
@@ -780,7 +785,7 @@ async def corpus(engine: QueryEngine) -> Corpus:
             ?r a pg:Region ; pg:mention ?m . OPTIONAL { ?r pg:adminLevel ?lvl }
         } GROUP BY ?r ORDER BY DESC(?n) LIMIT 60""",
     )
-    regions = [(term(r["r"]), term(r.get("level")), int(r["n"]["value"])) for r in region_rows]
+    regions = [(term(r["r"]), optional_term(r.get("level")), int(r["n"]["value"])) for r in region_rows]
     size_rows = await engine.cached_select(
         "home-size", "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?g) WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
@@ -798,7 +803,7 @@ async def corpus(engine: QueryEngine) -> Corpus:
     return Corpus(
         documents,
         counts,
-        regions,  # type: ignore[arg-type]
+        regions,
         top_industries,
         int(size["n"]["value"]) if "n" in size else 0,
         int(size["g"]["value"]) if "g" in size else 0,
