@@ -190,7 +190,7 @@ def test_parks_are_not_projects_and_routes_keep_their_start():
 
 def test_rebuild_words_before_a_work_ending_stay_in_the_name():
     assert _prose("加快推进沈白高铁、京哈高速改扩建工程建设。") == ["沈白高铁", "京哈高速改扩建工程"]
-    assert _prose("建成投产华晨宝马铁西新工厂。") == ["华晨宝马铁西新工厂"]
+    assert _prose("建成投产华晨宝马铁西新工厂项目。") == ["华晨宝马铁西新工厂项目"]
 
 
 def test_a_number_of_facilities_is_not_one_project():
