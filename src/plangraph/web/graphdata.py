@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..vocab import PG, STANDARD_PREFIXES
@@ -48,6 +48,8 @@ TYPE_PRIORITY = tuple(
 #: Incoming links shown per predicate on an entity page (the rest are counted and linked to SPARQL).
 INCOMING_PER_PREDICATE = 25
 MENTIONS_SHOWN = 100
+#: IRIs per VALUES block of a look-up query (keeps each query text modest).
+VALUES_BATCH = 200
 
 
 # --- terms -----------------------------------------------------------------------------------
@@ -134,12 +136,16 @@ def _best_label(candidates: list[tuple[str, str, str]]) -> str:
     return min(candidates, key=rank)[1] if candidates else ""
 
 
+def _batches(iris: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(iris), VALUES_BATCH):
+        yield iris[start : start + VALUES_BATCH]
+
+
 async def labels(engine: QueryEngine, iris: list[str]) -> dict[str, str]:
     """Display labels of IRIs: prefLabel / label / title (with a division's number) / quote."""
     wanted = sorted({i for i in iris if i})
     found: dict[str, str] = {}
-    for start in range(0, len(wanted), 200):
-        chunk = wanted[start : start + 200]
+    for chunk in _batches(wanted):
         rows = await engine.select(
             f"""SELECT ?x ?p ?l ?n WHERE {{
                 {_values_block("x", chunk)}
@@ -315,8 +321,7 @@ def _match_rank(name: str, wanted: str) -> int:
 
 async def _types(engine: QueryEngine, iris: list[str]) -> dict[str, list[Term]]:
     out: dict[str, list[Term]] = defaultdict(list)
-    for start in range(0, len(iris), 200):
-        chunk = iris[start : start + 200]
+    for chunk in _batches(iris):
         rows = await engine.select(f"SELECT DISTINCT ?x ?t WHERE {{ {_values_block('x', chunk)} ?x a ?t }}")
         for row in rows:
             out[row["x"]["value"]].append(Term("uri", row["t"]["value"]))
@@ -492,9 +497,9 @@ async def entity(engine: QueryEngine, sources: SourceTexts, iri: str) -> Entity:
         all_terms.append(group.predicate)
         all_terms += [link.other for link in group.links]
     await label_terms(engine, all_terms)
-    evidence = [m for g in outgoing + incoming for link in g.links for m in link.evidence]
+    link_evidence = [m for g in outgoing + incoming for link in g.links for m in link.evidence]
     extra = [result.mention_of] if result.mention_of else []
-    await add_context(engine, sources, mentions + evidence + extra)
+    await add_context(engine, sources, mentions + link_evidence + extra)
     return result
 
 
