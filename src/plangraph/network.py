@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
@@ -199,8 +199,15 @@ def _chunks(items: Iterable[str], size: int = _BATCH) -> Iterator[list[str]]:
         yield items[i : i + size]
 
 
-def _select_values(store: ox.Store, var: str, iris: Iterable[str], body: str) -> list[tuple]:
-    """Run ``body`` with ``?var`` bound to each of ``iris`` through a VALUES block.
+def _select_values(
+    store: ox.Store,
+    var: str,
+    iris: Iterable[str],
+    body: str,
+    select: Callable[[ox.Store, str], list[tuple]] = _select,
+) -> list[tuple]:
+    """Run ``body`` with ``?var`` bound to each of ``iris`` through a VALUES block (``select``
+    reads the rows: :func:`_select`, or :func:`_lang_rows` to keep languages).
 
     For many IRIs, when ``?var`` is the first projected variable, the query runs once unbound and
     its rows are filtered here instead: oxigraph joins long VALUES blocks slowly, and a scan of
@@ -209,11 +216,11 @@ def _select_values(store: ox.Store, var: str, iris: Iterable[str], body: str) ->
     if not iris:
         return []
     if len(iris) > _BULK and re.match(rf"\s*SELECT\s+(DISTINCT\s+)?\?{var}\b", body):
-        return [row for row in _select(store, body.replace("{VALUES}", "")) if row[0] in iris]
+        return [row for row in select(store, body.replace("{VALUES}", "")) if row[0] in iris]
     rows: list[tuple] = []
     for chunk in _chunks(iris):
         values = " ".join(_iri(i) for i in chunk)
-        rows.extend(_select(store, body.replace("{VALUES}", f"VALUES ?{var} {{ {values} }}")))
+        rows.extend(select(store, body.replace("{VALUES}", f"VALUES ?{var} {{ {values} }}")))
     return rows
 
 
@@ -283,14 +290,7 @@ def node_labels(store: ox.Store, nodes: dict[str, tuple[str, str]]) -> dict[str,
     query_text = """SELECT ?n ?p ?v WHERE { {VALUES}
         VALUES ?p { skos:prefLabel rdfs:label dcterms:title pg:number pg:sourceFile pg:valueText pg:year }
         ?n ?p ?v FILTER(isLiteral(?v)) }"""
-    if len(nodes) > _BULK:
-        rows = [r for r in _lang_rows(store, query_text.replace("{VALUES}", "")) if r[0] in nodes]
-    else:
-        rows = []
-        for chunk in _chunks(nodes):
-            values = " ".join(_iri(i) for i in chunk)
-            rows += _lang_rows(store, query_text.replace("{VALUES}", f"VALUES ?n {{ {values} }}"))
-    for node, pred, value in rows:
+    for node, pred, value in _select_values(store, "n", nodes, query_text, select=_lang_rows):
         props[node][local_name(pred)].append(value)
     observed = [n for n, (t, _) in nodes.items() if t == "Observation"]
     indicator_of = {
