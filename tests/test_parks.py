@@ -118,3 +118,9 @@ def test_a_count_after_two_parks_is_not_part_of_a_name():
 def test_parks_that_share_only_their_district_stay_apart():
     result = _parks("建设凌河区思凯农副产品国际物流园。", "建设凌河区快递电商物流产业园。", region="210700")
     assert sorted(p.name for p in result) == ["凌河区快递电商物流产业园", "凌河区思凯农副产品国际物流园"]
+
+
+def test_a_weak_ending_is_judged_by_the_whole_ending_the_name_closes_with():
+    # 自贸片区 is part of a free-trade zone, named by its own proper part; a bare 片区 needs a place.
+    assert parks.accept("东港自贸片区", [], "", "")
+    assert not parks.accept("东港综合片区", [], "", "")

@@ -496,6 +496,11 @@ _FUNCTIONAL_ZONE_CATEGORIES = re.compile(
 )
 
 
+def _closing_ending(name: str) -> str | None:
+    """The longest ending the name closes with: 自贸片区 is a free-trade zone's part, not a bare 片区."""
+    return max((e for e, _ in _ENDINGS if name.endswith(e)), key=len, default=None)
+
+
 def accept(name: str, places: list[tuple[int, int, str]], before: str, after: str) -> bool:
     """Whether a candidate name denotes one particular park."""
     if _FUNCTIONAL_ZONE_CATEGORIES.match(name):
@@ -511,7 +516,7 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
         return after.startswith(("：", ":")) and not _GENERIC_BEFORE.search(before)
     if re.search(r"[0-9０-９]+[个类]|[一二两三四五六七八九十]+[个类]|各类|一批|若干|每个|这些|相关", name):
         return False
-    if name.endswith(_WEAK_ENDINGS) and not name.endswith("自贸片区"):
+    if _closing_ending(name) in _WEAK_ENDINGS:
         if places or re.search(r"[A-Za-z0-9]|^中[\u4e00-\u9fff]{1,2}[（(“]?", core):
             return True
         return "国家" in core and len(proper_element(core)) >= 2
