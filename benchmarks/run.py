@@ -86,10 +86,10 @@ def bench_queries(build_dir: Path, repeat: int) -> dict[str, dict[str, float]]:
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in STANDARD_PREFIXES.items())
     out = {}
     for name, q in QUERIES.items():
-        base = timed(lambda q=q: list(store.query(memory, q)), repeat)  # type: ignore[call-overload]
+        base = timed(lambda q=q: list(store.select(memory, q)), repeat)
         out[name] = {
             "oxigraph in memory (baseline)": base,
-            "oxigraph on disk": timed(lambda q=q: list(store.query(disk, q)), repeat) / base,  # type: ignore[call-overload]
+            "oxigraph on disk": timed(lambda q=q: list(store.select(disk, q)), repeat) / base,
             "rdflib in memory": timed(lambda q=q: list(ds.query(prefixes + q)), max(1, repeat // 3)) / base,
         }
     return out

@@ -18,7 +18,7 @@ def corpus_store(corpus_build: Path) -> ox.Store:
 
 
 def count(st: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(st, query)))["n"].value)  # type: ignore[call-overload]
+    return int(next(iter(store.select(st, query)))["n"].value)
 
 
 @pytest.mark.parametrize("relation", RELATIONS)

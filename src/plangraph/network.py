@@ -26,7 +26,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .settings import get_settings
-from .store import query
+from .store import select
 from .vocab import DCTERMS, ID, PG, PROV, RDF, RDFS, SKOS, normalise_name
 
 # --- node types and their colours ------------------------------------------------------------
@@ -174,15 +174,13 @@ def _py(term: object) -> object:
 
 
 def _select(store: ox.Store, sparql: str) -> list[tuple]:
-    result = query(store, _SPARQL_PREFIXES + sparql)
-    return [tuple(_py(v) for v in row) for row in result]  # type: ignore[union-attr]
+    return [tuple(_py(v) for v in row) for row in select(store, _SPARQL_PREFIXES + sparql)]
 
 
 def _lang_rows(store: ox.Store, sparql: str) -> list[tuple]:
     """Like :func:`_select`, but literals come back as ``(text, language)``."""
-    result = query(store, _SPARQL_PREFIXES + sparql)
     rows = []
-    for row in result:  # type: ignore[union-attr]
+    for row in select(store, _SPARQL_PREFIXES + sparql):
         rows.append(tuple((v.value, v.language or "") if isinstance(v, ox.Literal) else _py(v) for v in row))
     return rows
 

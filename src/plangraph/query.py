@@ -55,7 +55,7 @@ def read_query(arg: str) -> str:
     return arg
 
 
-def run_query(st: ox.Store, text: str) -> object:
+def run_query(st: ox.Store, text: str) -> store.QueryResults:
     """Query results (solutions, boolean or triples), the default graph being the union of graphs."""
     try:
         return store.query(st, text)
@@ -135,7 +135,7 @@ _STATS = {
 def graph_stats(st: ox.Store) -> dict[str, int]:
     out = {}
     for key, q in _STATS.items():
-        solutions = list(store.query(st, q))  # type: ignore[call-overload]
+        solutions = list(store.select(st, q))
         out[key] = int(solutions[0]["n"].value) if solutions else 0
     return out
 

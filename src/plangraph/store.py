@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -24,6 +25,9 @@ from .vocab import STANDARD_PREFIXES
 TRIG_NAME = "plangraph.trig"
 STORE_NAME = "store"
 REPORT_NAME = "report.json"
+
+#: What a SPARQL query answers: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class StoreError(Exception):
@@ -102,9 +106,17 @@ def open_store(build_dir: Path | None = None, in_memory: bool | None = None) -> 
     return ox.Store.read_only(str(store_dir))
 
 
-def query(store: ox.Store, sparql: str, **kwargs: object) -> object:
+def query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResults:
     """Run a SPARQL query with the union of the named graphs as the default graph and the
     standard prefixes (pg:, dcterms:, skos:, rdfs:, …) predeclared."""
     kwargs.setdefault("use_default_graph_as_union", True)
     kwargs.setdefault("prefixes", STANDARD_PREFIXES)
     return store.query(sparql, **kwargs)
+
+
+def select(store: ox.Store, sparql: str, **kwargs: Any) -> ox.QuerySolutions:
+    """:func:`query` for a SELECT, typed as its solutions (TypeError for an ASK or CONSTRUCT)."""
+    results = query(store, sparql, **kwargs)
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {sparql[:80]!r}")
+    return results

@@ -35,7 +35,7 @@ from ..network import (
     trace_industry,
 )
 from ..settings import get_settings, set_settings
-from ..store import query
+from ..store import select
 from .worker_process import NETWORK_SETTINGS, Job, Outcome
 
 #: (document, line) pairs per mention look-up query.
@@ -82,13 +82,13 @@ def link_mentions(store: ox.Store, data: Any) -> None:
     ordered = sorted(wanted)
     for i in range(0, len(ordered), _MENTION_BATCH):
         rows = " ".join(f"({ox.NamedNode(d)} {line})" for d, line in ordered[i : i + _MENTION_BATCH])
-        answer = query(
+        answer = select(
             store,
             f"""SELECT ?doc ?line ?m ?q ?start WHERE {{ VALUES (?doc ?line) {{ {rows} }}
                   ?m a pg:Mention ; pg:document ?doc ; pg:line ?line ; pg:quote ?q .
                   OPTIONAL {{ ?m pg:start ?start }} }}""",
         )
-        for doc, line, mention, quote, start in answer:  # type: ignore[union-attr, misc]
+        for doc, line, mention, quote, start in answer:
             key = (doc.value, int(line.value), quote.value)
             position = int(start.value) if start is not None else 1 << 62
             found[key] = min(found.get(key, (position, mention.value)), (position, mention.value))
