@@ -55,7 +55,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .store import open_store
 
     text = read_query(args.query)
-    results = run_query(open_store(_build_dir(args)), text)
+    try:
+        results = run_query(open_store(_build_dir(args)), text)
+    except ValueError as err:
+        if text == args.query:  # the query was given inline: the message already describes it
+            raise
+        raise ValueError(f"{args.query}: {err}") from err  # name the .rq file that is wrong
     sys.stdout.write(format_results(results, args.format))
     return 0
 
