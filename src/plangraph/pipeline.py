@@ -175,7 +175,7 @@ def _unique_iri(iri: URIRef, taken: set[URIRef], doc: ParsedDocument) -> URIRef:
     their source file, deterministically."""
     if iri not in taken:
         return iri
-    return URIRef(f"{iri}-{vocab.name_key(f'{doc.source.name}#{doc.text.index}')}")
+    return vocab.variant_document_iri(iri, f"{doc.source.name}#{doc.text.index}")
 
 
 def reference_graphs(docs: list[ParsedDocument], gazetteer: Gazetteer) -> list[Graph]:

@@ -65,6 +65,12 @@ def document_iri(region_code: str, doc_type: str, period: str) -> URIRef:
     return ID[f"doc/{region_code}/{doc_type}/{period}"]
 
 
+def variant_document_iri(doc: URIRef, source: str) -> URIRef:
+    """A second document that would get ``doc`` (same region, type and period), told apart by
+    its source (file name and position in the file)."""
+    return URIRef(f"{doc}-{name_key(source)}")
+
+
 def document_graph(doc: URIRef) -> URIRef:
     return URIRef(str(doc).replace(str(ID) + "doc/", str(ID) + "graph/doc/", 1))
 
