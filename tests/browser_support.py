@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from plangraph.settings import PROJECT_ROOT
 
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 #: Flags for a headless Chromium on a machine with no network beyond loopback: without the
 #: background-networking ones it keeps trying to reach Google's hosts.

@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from plangraph.settings import PROJECT_ROOT, get_settings
+from plangraph.settings import PACKAGE_DIR, get_settings
+
+#: The checkout (tests run from it).
+ROOT = Path(__file__).resolve().parents[1]
 
 #: Everything a build reads or is made by; build/ is reused only when it is newer than all of it.
-_BUILD_INPUTS = ("src/plangraph", "data/corpus", "data/reference", "ontology")
+_BUILD_INPUTS = (PACKAGE_DIR, ROOT / "data" / "corpus")
 
 
 def _newest_input() -> float:
     newest = 0.0
     for folder in _BUILD_INPUTS:
-        root = PROJECT_ROOT / folder
+        root = Path(folder)
         if root.exists():
             for path in root.rglob("*"):
                 if path.is_file() and "__pycache__" not in path.parts:

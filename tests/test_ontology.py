@@ -11,11 +11,11 @@ from rdflib import namespace as ns
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from plangraph.settings import PROJECT_ROOT
+from plangraph.settings import PACKAGE_DIR
 from plangraph.vocab import ELI, PG, QB
 
-ONTOLOGY = PROJECT_ROOT / "ontology" / "plangraph.ttl"
-SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
+ONTOLOGY = PACKAGE_DIR / "ontology" / "plangraph.ttl"
+SHAPES = PACKAGE_DIR / "ontology" / "shapes.ttl"
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 
 # The terms of ../shared/design/ontology-contract.md (contract v1), by kind.

@@ -10,9 +10,9 @@ import pytest
 from plangraph.entities.places import document_context, extract_places, find_places
 from plangraph.entities.regions import Gazetteer
 from plangraph.model import Block, DocumentText, Metadata, ParsedDocument, SourceFile, Span
-from plangraph.settings import PROJECT_ROOT, get_settings
+from plangraph.settings import get_settings
 
-GOLD_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "gold"
+GOLD_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold"
 
 
 @pytest.fixture(scope="module")

@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from importlib.resources import files
 from pathlib import Path
 
-#: The checkout's root (``src/plangraph/settings.py`` -> ``../..``); the package is installed
-#: editable, so the ontology, queries and bundled corpus are read from the checkout.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The installed package's own folder. The ontology, the reference data and the saved queries are
+#: package data inside it, so a wheel installed anywhere finds them (never a checkout's path).
+PACKAGE_DIR = Path(str(files("plangraph")))
 
 
 @dataclass(frozen=True)
 class Settings:
     # --- where things are -------------------------------------------------------------------
-    corpus_dir: Path = PROJECT_ROOT / "data" / "corpus"
-    """Documents `plangraph build` reads when given no paths (the bundled corpus)."""
-    reference_dir: Path = PROJECT_ROOT / "data" / "reference"
-    """Reference data shipped with the project (gazetteer, industry scheme sources)."""
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    corpus_dir: Path = Path("data") / "corpus"
+    """Documents `plangraph build` reads when given no paths (relative to the working directory:
+    in a checkout, the bundled corpus)."""
+    reference_dir: Path = PACKAGE_DIR / "reference"
+    """Reference data shipped with the package (gazetteer, industry scheme sources)."""
+    ontology_dir: Path = PACKAGE_DIR / "ontology"
     """The OWL ontology, the SHACL shapes and the SKOS industry scheme."""
-    queries_dir: Path = PROJECT_ROOT / "queries"
+    queries_dir: Path = PACKAGE_DIR / "queries"
     """Saved SPARQL queries (``*.rq``) listed in the web UI and runnable from the CLI."""
-    build_dir: Path = PROJECT_ROOT / "build"
-    """Output of `plangraph build`: ``plangraph.trig``, ``store/``, ``report.json``."""
+    build_dir: Path = Path("build")
+    """Output of `plangraph build`: ``plangraph.trig``, ``store/``, ``report.json`` (relative to
+    the working directory)."""
 
     # --- reading input ----------------------------------------------------------------------
     max_file_bytes: int = 20 * 1024 * 1024

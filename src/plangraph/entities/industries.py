@@ -1,6 +1,6 @@
 """The industry concept scheme (SKOS) and the recognition of industries set as development goals.
 
-The scheme is curated in ``data/reference/industries.tsv`` (one concept a line: key, labels,
+The scheme is curated in ``reference/industries.tsv`` (one concept a line: key, labels,
 broader concepts, a GB/T 4754-2017 or 战略性新兴产业分类(2018) code where one fits) and published as
 ``ontology/industries.ttl`` (``scripts/build_industry_scheme.py``). A wording of the text resolves
 to a concept through its labels after normalising (NFKC, no spaces, trailing 产业/行业/业 trimmed).

@@ -1,7 +1,7 @@
 """The region gazetteer: GB/T 2260 codes, names, levels and hierarchy of China's administrative areas.
 
-Read from ``data/reference/regions.csv`` (made by ``scripts/make_regions.py`` from the National
-Bureau of Statistics' codes, see ``data/reference/REGIONS.md``): provinces to counties with their
+Read from ``reference/regions.csv`` (made by ``scripts/make_regions.py`` from the National
+Bureau of Statistics' codes, see ``reference/REGIONS.md``): provinces to counties with their
 6-digit codes, towns/townships/subdistricts with 9-digit codes, plus codes withdrawn since 2016
 (``status=historical``) so older plans still resolve.
 
