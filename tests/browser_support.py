@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 #: Flags for a headless Chromium on a machine with no network beyond loopback: without the
