@@ -218,6 +218,19 @@ class Box:
     rows: list[IndicatorRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class UserMetadata:
+    """What the user says about a document when its text is silent (``plangraph build --region``,
+    or a table of a ``plangraph.toml`` manifest). What it gives wins over what the text says, and
+    the graph records it as asserted by the user."""
+
+    region: str | None = None  # a GB/T 2260 code ("150702") or a place name ("海拉尔区")
+    doc_type: str | None = None  # "five-year-plan" | "government-work-report" | "other"
+    year: int | None = None  # a plan's first year, or a work report's year of delivery
+    title: str | None = None
+    origin: str = ""  # where it was said: "--region" or the manifest's path
+
+
 @dataclass
 class Metadata:
     doc_type: str  # "five-year-plan" | "government-work-report" | "other"

@@ -22,7 +22,7 @@ from .entities.industries import candidate_concepts_graph, industry_scheme_graph
 from .entities.regions import Gazetteer
 from .ingest import read_documents
 from .metadata import extract_metadata
-from .model import DocumentText, InputError, Metadata, ParsedDocument
+from .model import DocumentText, InputError, Metadata, ParsedDocument, UserMetadata
 from .serialize import write_trig
 from .settings import get_settings
 from .structure import parse_structure
@@ -56,7 +56,10 @@ def _jurisdiction_code(meta: Metadata, doc: DocumentText, gazetteer: Gazetteer) 
     return best[1] if best and best[0] > 0 else None
 
 
-def parse_document(text: DocumentText, gazetteer: Gazetteer) -> ParsedDocument:
+def parse_document(
+    text: DocumentText, gazetteer: Gazetteer, user: UserMetadata | None = None
+) -> ParsedDocument:
+    """Extract one document; ``user`` is what the user said about it (not yet applied)."""
     meta = extract_metadata(text)
     meta.region_code = _jurisdiction_code(meta, text, gazetteer)
     divisions, boxes = parse_structure(text)
