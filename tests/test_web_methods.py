@@ -15,7 +15,11 @@ from plangraph.web.methods import flat_routes
 from web_support import NEW_MATERIALS, SAVED_QUERIES, make_build
 
 #: Values for the path parameters of GET routes.
-PATH_VALUES = {"{name}": "projects-by-industry", "{path:path}": "css/site.css"}
+PATH_VALUES = {
+    "{name}": "projects-by-industry",
+    "{path:path}": "park/210800/89d139b5c80a",
+    "{extension}": "nq",
+}
 #: Answers whose length varies from one request to the next (fresh blank node labels).
 VARYING_LENGTH = {"/sparql"}
 #: Query strings that make a GET route answer with content (its page, not its error).

@@ -66,6 +66,12 @@ class Settings:
     """Bearer token required for SPARQL Update when updates are allowed."""
     cors_origins: tuple[str, ...] = ("*",)
     """Origins allowed by CORS for the SPARQL endpoint and the API."""
+    max_graph_triples: int = 2_000_000
+    """Most triples a Graph Store Protocol GET (``/store``) returns; a larger graph is refused
+    (HTTP 503, pointing at the dumps) rather than cut, since a partial graph would be wrong."""
+    dataset_license: str = "https://opensource.org/licenses/MIT"
+    """Licence IRI the VoID description (``/.well-known/void``) gives the dataset; set it to the
+    terms the documents you publish allow."""
     host: str = "127.0.0.1"
     """Interface `plangraph serve` listens on."""
     port: int = 8000

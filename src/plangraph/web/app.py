@@ -24,6 +24,7 @@ from .. import __version__ as PLANGRAPH_VERSION
 from ..settings import Settings, get_settings
 from ..store import STORE_NAME, StoreError, trig_path
 from .api import api_router
+from .linked_data import linked_data_router
 from .methods import MethodsMiddleware
 from .network_api import EXPOSED_HEADERS as NETWORK_HEADERS
 from .network_api import network_router
@@ -68,7 +69,8 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         version=PLANGRAPH_VERSION,
         description=(
             "A knowledge graph of Chinese development plans and work reports, with provenance. "
-            "SPARQL 1.1 Protocol endpoint at `/sparql`, REST helpers under `/api`, web UI at `/`."
+            "SPARQL 1.1 Protocol endpoint at `/sparql`, Graph Store Protocol (read-only) at `/store`, "
+            "Linked Data at `/id/…`, `/ontology` and `/.well-known/void`, REST helpers under `/api`, web UI at `/`."
         ),
         lifespan=lifespan,
         docs_url=None,  # served below with the bundled Swagger UI and ReDoc (no CDN)
@@ -93,6 +95,7 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
     app.include_router(network_router(engine, settings))
     app.include_router(pages_router(engine, settings, texts))
     app.include_router(network_pages_router(engine, settings))
+    app.include_router(linked_data_router(engine, settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_api_docs(app)
     return app
