@@ -7,7 +7,7 @@ BUILD  ?= build
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser java build serve test lint bench clean
+.PHONY: install browser java build serve test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: $(STAMP) browser java
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+
+# mypy over src/ with the configuration in pyproject.toml ([tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

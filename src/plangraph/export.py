@@ -24,7 +24,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -477,25 +477,30 @@ def selected_quads(store: ox.Store, graph: nx.MultiDiGraph) -> list[ox.Quad]:
     # "Nodes" are what the full view would show; a link to one of those outside the selection
     # is cut, while links to classes, mentions, admin levels and the like are kept.
     nodes_anywhere = set(typed_nodes(store))
-    quads, mentions = [], set()
+    quads: list[ox.Quad] = []
+    mentions: set[ox.NamedNode | ox.BlankNode] = set()
     for quad in _subject_quads(store, (ox.NamedNode(n) for n in sorted(kept))):
         obj = quad.object
         if isinstance(obj, ox.NamedNode) and obj.value in nodes_anywhere and obj.value not in kept:
             continue
         quads.append(quad)
-        if quad.predicate.value == str(PG.mention):
+        if quad.predicate.value == str(PG.mention) and isinstance(obj, ox.NamedNode | ox.BlankNode):
             mentions.add(obj)
-    statements = set()
+    statements: set[ox.NamedNode | ox.BlankNode] = set()
     for s, p, o in kept_edges:
         for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.subject)), ox.NamedNode(s), None):
             st = quad.subject
+            if isinstance(st, ox.Triple):  # an RDF-star quoted triple is no statement node
+                continue
             if any(
                 store.quads_for_pattern(st, ox.NamedNode(str(RDF.predicate)), ox.NamedNode(p), None)
             ) and any(store.quads_for_pattern(st, ox.NamedNode(str(RDF.object)), ox.NamedNode(o), None)):
                 statements.add(st)
     for quad in _subject_quads(store, statements):
         quads.append(quad)
-        if quad.predicate.value == str(PROV.wasDerivedFrom):
+        if quad.predicate.value == str(PROV.wasDerivedFrom) and isinstance(
+            quad.object, ox.NamedNode | ox.BlankNode
+        ):
             mentions.add(quad.object)
     quads.extend(_subject_quads(store, sorted(mentions, key=str)))
     return list(dict.fromkeys(quads))
@@ -514,13 +519,15 @@ def rdf_bytes(store: ox.Store, fmt: str, graph: nx.MultiDiGraph | None = None) -
         if graph is None
         else selected_quads(store, graph)
     )
-    if spec.keeps_graphs:
-        items: Sequence[ox.Quad | ox.Triple] = quads
-    else:
-        items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     line_based = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
     prefixes = None if spec.rdf_format in line_based else _RDF_PREFIXES
-    return ox.serialize(items, format=spec.rdf_format, prefixes=prefixes), len(items)
+    if spec.keeps_graphs:
+        content, count = ox.serialize(quads, format=spec.rdf_format, prefixes=prefixes), len(quads)
+    else:
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        content, count = ox.serialize(triples, format=spec.rdf_format, prefixes=prefixes), len(triples)
+    assert content is not None  # serialize returns the bytes when given no output
+    return content, count
 
 
 # --- the format registry ---------------------------------------------------------------------

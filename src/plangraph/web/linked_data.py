@@ -252,7 +252,9 @@ def ontology_terms() -> list[tuple[str, list[Term]]]:
             if not str(term).startswith(str(PG)):
                 continue
             labels = {
-                o.language: str(o) for o in ontology.objects(term, RDFS.label) if isinstance(o, Literal)
+                str(o.language): str(o)
+                for o in ontology.objects(term, RDFS.label)
+                if isinstance(o, Literal) and o.language
             }
             comments = [
                 str(o) for o in ontology.objects(term, RDFS.comment) if getattr(o, "language", None) == "en"

@@ -31,7 +31,7 @@ def flat_routes(routes: Sequence[BaseRoute]) -> list[Any]:
     inside the app's route list as such; newer FastAPI keeps the included router as one entry and
     offers ``iter_route_contexts`` to reach its routes (each with ``path_regex`` and ``methods``)."""
     try:
-        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+        from fastapi.routing import iter_route_contexts
     except ImportError:
         return list(routes)
     return list(iter_route_contexts(routes))
