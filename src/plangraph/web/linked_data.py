@@ -24,6 +24,7 @@ so the time limits and sizes of :mod:`plangraph.settings` apply as to ``/sparql`
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -202,14 +203,17 @@ def _describe_query(iri: str) -> str:
 
 
 async def rdf_document(
-    engine: QueryEngine, request: Request, query: str, fmt: conneg.Format, max_rows: int
+    engine: QueryEngine, request: Request, query: str, fmt: conneg.Format, max_rows: int, compact: bool = True
 ) -> GraphAnswer:
-    """``query``'s graph in ``fmt``; JSON-LD is compacted with the published context."""
-    wanted = conneg.by_name("ntriples", conneg.GRAPH) if fmt.key == "jsonld" else fmt
+    """``query``'s graph in ``fmt``. JSON-LD is compacted with the published context (``compact``;
+    in a thread, so the event loop stays free), else written expanded by the worker."""
+    compacting = compact and fmt.key == "jsonld"
+    wanted = conneg.by_name("ntriples", conneg.GRAPH) if compacting else fmt
     assert wanted is not None
     answer = await construct(engine, query, wanted, max_rows)
-    if answer.status == 200 and fmt.key == "jsonld":
-        answer.body = compact_jsonld(answer.body, str(request.base_url) + "context.jsonld")
+    if answer.status == 200 and compacting:
+        context_url = str(request.base_url) + "context.jsonld"
+        answer.body = await asyncio.to_thread(compact_jsonld, answer.body, context_url)
     return answer
 
 
@@ -528,7 +532,10 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
             )
         try:
-            answer = await rdf_document(engine, request, query, fmt, settings.max_graph_triples)
+            # Whole graphs: JSON-LD as the worker writes it (expanded), not compacted in the server.
+            answer = await rdf_document(
+                engine, request, query, fmt, settings.max_graph_triples, compact=False
+            )
         except EngineError as err:
             return _engine_problem(err)
         if answer.status != 200:
