@@ -258,3 +258,8 @@ def test_the_document_iri_dereferences(client: TestClient) -> None:
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
     assert (URIRef(DOC), RDF.type, PG.FiveYearPlan) in graph
+
+
+def test_the_entity_page_links_its_rdf_descriptions(client: TestClient) -> None:
+    page = client.get("/entity", params={"iri": PARK}).text
+    assert '<link rel="alternate" type="text/turtle" href="/data/park/210800/89d139b5c80a?format=turtle">' in page
