@@ -211,6 +211,7 @@ def test_graph_store_get_of_a_named_graph_and_of_the_default_graph(client: TestC
     ("method", "url", "status"),
     [
         ("GET", "/store?graph=urn:x:none", 404),
+        ("HEAD", "/store?graph=urn:x:none", 404),  # the W3C GSP cases "HEAD on a non-existing graph"
         ("GET", "/store", 400),
         ("GET", f"/store?default&graph={DOC_GRAPH}", 400),
         ("GET", "/store?graph=not-an-iri", 400),
