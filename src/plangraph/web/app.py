@@ -85,7 +85,7 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "Authorization"],
-        expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS],
+        expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS, "Link", "Content-Location", "Location"],
         max_age=3600,
     )
     # Source texts: the copies the build made, else the corpus folder (older builds).
