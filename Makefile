@@ -7,7 +7,7 @@ BUILD  ?= build
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser build serve test lint bench clean
+.PHONY: install browser java build serve test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; browser tests will be skipped"; }
 
+# Debian's JDK for the OWL tests: HermiT and the OWL API's profile checker run on it (the checker
+# is a single-file Java source, so the compiler is needed too). Skipped, with a warning, offline.
+java:
+	@command -v javac >/dev/null 2>&1 || { \
+	  echo "installing Debian's JDK for the OWL reasoner tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null) \
+	  || echo "warning: could not install a JDK; the OWL reasoner tests will be skipped"; }
+
 $(BUILD)/plangraph.trig: $(STAMP) $(wildcard data/corpus/*) $(wildcard src/plangraph/*.py src/plangraph/*/*.py) $(wildcard src/plangraph/ontology/*.ttl src/plangraph/reference/*)
 	$(BIN)/plangraph build --out $(BUILD)
 
@@ -32,12 +40,16 @@ build: $(BUILD)/plangraph.trig
 serve: build
 	$(BIN)/plangraph serve --build $(BUILD) --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+
+# mypy over src/ with the configuration in pyproject.toml ([tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -158,3 +158,17 @@ def test_home_saved_query_search_entity_and_source(page, server: LiveServer) -> 
     page.screenshot(path=str(SCREENSHOTS / "06-source.png"))  # the viewport: the highlight is in it
     # Untrusted document text is shown as text: the <script> in the source never ran.
     assert page.locator(".source-text").inner_text().count('<script>alert("x")</script>') == 1
+
+
+def test_api_docs_render_offline(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    """/docs (Swagger UI) and /redoc (ReDoc) draw the API from the bundled copies; the tab fails
+    on any request that leaves the server (no CDN, no web fonts, no validator badge)."""
+    page.goto(server.url + "/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert page.locator(".swagger-ui .opblock").count() > 10
+    assert "/api/export" in page.locator(".swagger-ui").inner_text()
+    shot(page, "07-docs")
+    page.goto(server.url + "/redoc")
+    page.locator("redoc [data-section-id]").first.wait_for()
+    assert "/sparql" in page.locator("redoc").inner_text()
+    shot(page, "08-redoc")

@@ -32,7 +32,11 @@ def mini() -> ox.Store:
 
 
 def check_nodes(graph: nx.Graph, expected: nx.MultiDiGraph) -> None:
-    """Same nodes and edge count as the view, and every node keeps label, type, colour and IRI."""
+    """Same nodes and edge count as the view, and every node keeps label, type, colour and IRI.
+
+    GraphML node ids are ``n0`` … (IRIs are not ``xs:NMTOKEN``): nodes are matched through their
+    ``iri`` attribute, which every format carries."""
+    graph = nx.relabel_nodes(graph, {n: d["iri"] for n, d in graph.nodes(data=True)})
     assert set(graph.nodes) == set(expected.nodes)
     assert graph.number_of_edges() == expected.number_of_edges()
     for node, data in graph.nodes(data=True):
@@ -92,7 +96,9 @@ def test_cytoscape_json_reads_back_and_fits_cytoscape_js(mini, tmp_path):
 def test_node_link_reads_back(mini, tmp_path):
     out = tmp_path / "g.json"
     export.export_graph(mini, "node-link", out)
-    graph = nx.node_link_graph(json.loads(out.read_text(encoding="utf-8")), edges="edges")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "links" in data and "edges" not in data  # d3-force reads nodes and links
+    graph = nx.node_link_graph(data, edges="links")
     check_nodes(graph, network(mini))
 
 
@@ -107,8 +113,9 @@ def test_csv_tables(mini, tmp_path):
     view = network(mini)
     assert len(nodes) == view.number_of_nodes() and len(edges) == view.number_of_edges()
     assert tuple(nodes[0]) == export.NODE_COLUMNS and tuple(edges[0]) == export.EDGE_COLUMNS
-    ids = {n["id"] for n in nodes}
-    assert all(e["source"] in ids and e["target"] in ids for e in edges)
+    ids = {n["Id"] for n in nodes}
+    assert all(e["Source"] in ids and e["Target"] in ids for e in edges)
+    assert {e["Type"] for e in edges} == {"Directed"}  # Gephi's edge table
     # A directory target gets nodes.csv and edges.csv inside it.
     export.export_graph(mini, "csv", tmp_path / "tables")
     assert (tmp_path / "tables" / "nodes.csv").exists() and (tmp_path / "tables" / "edges.csv").exists()

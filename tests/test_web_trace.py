@@ -129,6 +129,7 @@ def test_focused_exports(client: TestClient, trace: dict) -> None:
     response = client.get("/api/export", params={"format": "graphml", "focus": INDUSTRY, "depth": 1})
     assert response.status_code == 200
     graph = nx.read_graphml(io.BytesIO(response.content))
+    graph = nx.relabel_nodes(graph, {n: d["iri"] for n, d in graph.nodes(data=True)})  # ids are n0 …
     assert iri in graph and {p["iri"] for p in trace["documents"][0]["projects"]} <= set(graph)
     name = response.headers["content-disposition"]
     assert "filename*=UTF-8''plangraph-%E9%93%9D" in name  # the focus in the UTF-8 name

@@ -139,6 +139,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         depth=args.depth,
         document=args.document,
         types=types,
+        bom=args.bom,
     )
     print(summary)
     return 0
@@ -197,10 +198,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = with_build(sub.add_parser("export", help="export the graph or a part of it"))
+    from .export import EXPORT_FORMATS  # the format registry (imports NetworkX)
+
     p.add_argument(
         "--format",
         required=True,
-        help="graphml, gexf, cytoscape, node-link, csv, html, turtle, trig, nquads, jsonld",
+        help="; ".join(f"{f.key}: {f.description}" for f in EXPORT_FORMATS),
     )
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--focus", metavar="ENTITY", help="only the neighbourhood of this entity")
@@ -209,6 +212,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--document", metavar="DOC", help="only this document (IRI or source file name)")
     p.add_argument("--types", metavar="T,...", help="only nodes of these types (e.g. Project,Industry)")
+    p.add_argument(
+        "--bom", action="store_true", help="csv: start each table with a UTF-8 byte order mark (Excel)"
+    )
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -212,7 +212,9 @@ class DocumentGraph:
             parent = vocab.indicator_iri(row.parent)
             self.add(parent, RDF.type, PG.Indicator)
             self.add(parent, RDFS.label, zh(row.parent))
-            self.add(ind, PG.parentIndicator, parent)
+            # Reified with the row's mention: each plan groups its indicators its own way, so the
+            # union of the graphs may hold one parent per plan, each traceable to its plan.
+            self.relation(ind, PG.parentIndicator, parent, Evidence(row.span, row.line) if row.span else None)
         self.mentioned(ind, row.span, row.line)
         for c, cell in enumerate(row.cells, start=1):
             self.add_cell(box_node, box, r, c, ind, row, cell)

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 #: The installed package's own folder. The ontology, the reference data and the saved queries are
 #: package data inside it, so a wheel installed anywhere finds them (never a checkout's path).
@@ -66,6 +67,12 @@ class Settings:
     """Bearer token required for SPARQL Update when updates are allowed."""
     cors_origins: tuple[str, ...] = ("*",)
     """Origins allowed by CORS for the SPARQL endpoint and the API."""
+    max_graph_triples: int = 2_000_000
+    """Most triples a Graph Store Protocol GET (``/store``) returns; a larger graph is refused
+    (HTTP 503, pointing at the dumps) rather than cut, since a partial graph would be wrong."""
+    dataset_license: str = "https://opensource.org/licenses/MIT"
+    """Licence IRI the VoID description (``/.well-known/void``) gives the dataset; set it to the
+    terms the documents you publish allow."""
     host: str = "127.0.0.1"
     """Interface `plangraph serve` listens on."""
     port: int = 8000
@@ -85,7 +92,7 @@ class Settings:
     """Source nodes sampled to estimate betweenness centrality on graphs larger than this
     (exact below it); sampling is seeded, so rankings are stable."""
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
@@ -107,7 +114,7 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
     """Defaults overridden by ``PLANGRAPH_<NAME>`` environment variables."""
     environ = dict(os.environ if environ is None else environ)
     base = Settings()
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # each value coerced to its field's type by _coerce
     for f in fields(Settings):
         key = f"PLANGRAPH_{f.name.upper()}"
         if key in environ:

@@ -16,12 +16,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__ as PLANGRAPH_VERSION
 from ..settings import Settings, get_settings
 from ..store import STORE_NAME, StoreError, trig_path
 from .api import api_router
+from .linked_data import linked_data_router
+from .methods import MethodsMiddleware
 from .network_api import EXPOSED_HEADERS as NETWORK_HEADERS
 from .network_api import network_router
 from .network_pages import network_pages_router
@@ -65,19 +69,23 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         version=PLANGRAPH_VERSION,
         description=(
             "A knowledge graph of Chinese development plans and work reports, with provenance. "
-            "SPARQL 1.1 Protocol endpoint at `/sparql`, REST helpers under `/api`, web UI at `/`."
+            "SPARQL 1.1 Protocol endpoint at `/sparql`, Graph Store Protocol (read-only) at `/store`, "
+            "Linked Data at `/id/…`, `/ontology` and `/.well-known/void`, REST helpers under `/api`, web UI at `/`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served below with the bundled Swagger UI and ReDoc (no CDN)
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.settings = settings
     app.state.build_dir = build_dir
-    app.add_middleware(
+    app.add_middleware(MethodsMiddleware, routes=app.router.routes)
+    app.add_middleware(  # outermost: CORS preflights are answered before MethodsMiddleware
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "Authorization"],
-        expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS],
+        expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS, "Link", "Content-Location", "Location"],
         max_age=3600,
     )
     # Source texts: the copies the build made, else the corpus folder (older builds).
@@ -87,8 +95,37 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
     app.include_router(network_router(engine, settings))
     app.include_router(pages_router(engine, settings, texts))
     app.include_router(network_pages_router(engine, settings))
+    app.include_router(linked_data_router(engine, settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    add_api_docs(app)
     return app
+
+
+def add_api_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` (ReDoc) from the copies in ``static/vendor/``: the UI
+    promises to load nothing from elsewhere (no CDN, no web fonts, no validator badge)."""
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} API",
+            redoc_js_url="/static/vendor/redoc.standalone.js",
+            redoc_favicon_url="/static/favicon.svg",
+            with_google_fonts=False,
+        )
 
 
 def serve(

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
-from ..export import FORMATS
+from ..export import EXPORT_FORMATS, FORMATS
 from ..network import NODE_TYPES, ROUTES
 from ..settings import Settings
 from .sparql import TRUNCATED_HEADER
@@ -290,22 +290,12 @@ def network_router(engine: QueryEngine, settings: Settings) -> APIRouter:
 
     @router.get(
         "/export",
-        summary="The graph, or a part of it, as a file (GraphML, GEXF, Cytoscape.js, CSV, HTML, RDF)",
+        summary="The graph, or a part of it, as a file (" + ", ".join(f.label for f in EXPORT_FORMATS) + ")",
         response_class=Response,
         responses={
             200: {
                 "description": "the file, as an attachment",
-                "content": {
-                    "application/graphml+xml": {},
-                    "application/gexf+xml": {},
-                    "application/json": {},
-                    "application/zip": {},
-                    "text/html": {},
-                    "text/turtle": {},
-                    "application/trig": {},
-                    "application/n-quads": {},
-                    "application/ld+json": {},
-                },
+                "content": {f.media_type.split(";")[0]: {} for f in EXPORT_FORMATS},
             },
             **_errors(400, 404, 503),
         },
@@ -315,7 +305,8 @@ def network_router(engine: QueryEngine, settings: Settings) -> APIRouter:
             ...,
             min_length=1,
             max_length=20,
-            description=f"one of {', '.join(FORMATS)} (csv: a zip of two tables)",
+            description="; ".join(f"{f.key}: {f.description}" for f in EXPORT_FORMATS),
+            json_schema_extra={"enum": list(FORMATS)},
         ),
         focus: str | None = Query(None, max_length=300, description="keep the neighbourhood of this entity"),
         depth: int | None = Query(
@@ -325,6 +316,7 @@ def network_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         types: Annotated[
             list[str] | None, Query(description="node types, comma-separated or repeated")
         ] = None,
+        bom: bool = Query(False, description="csv: start each table with a UTF-8 byte order mark (Excel)"),
     ) -> Response:
         """Network formats hold at most `max_export_nodes` nodes (a cut export says so in the
         `X-Plangraph-Truncated` header); RDF formats without filters dump every quad. The export
@@ -339,6 +331,8 @@ def network_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         chosen = split_types(types)
         if chosen:
             params["types"] = chosen
+        if bom:
+            params["bom"] = True
         outcome = await run_call(engine, "export", params, settings.export_timeout)
         if outcome.status != 200:
             return _answer(outcome)

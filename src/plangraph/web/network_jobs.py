@@ -150,6 +150,7 @@ def export(store: ox.Store, params: dict) -> Outcome:
         depth=int(depth) if depth is not None else None,
         document=params.get("document") or None,
         types=list(types) if types else None,
+        bom=bool(params.get("bom")),
     )
     # export_bytes says in its summary when max_export_nodes cut the graph.
     truncated = "(cut at" in result.summary

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from ..export import EXPORT_FORMATS
 from ..settings import Settings
 from . import graphdata
 from .network_api import run_call
@@ -28,14 +29,9 @@ from .workers import EngineError, QueryEngine
 CYTOSCAPE = "cytoscape.min.js"
 #: Longest name accepted in the page's search box (as /api/trace).
 MAX_NAME = 200
-#: Formats offered for download on the trace page: (format, label).
-DOWNLOADS = (
-    ("graphml", "GraphML"),
-    ("gexf", "GEXF"),
-    ("cytoscape", "Cytoscape.js"),
-    ("html", "HTML"),
-    ("csv", "CSV"),
-)
+#: Formats offered for download on the trace page, (format, label): the network formats of the
+#: export registry.
+DOWNLOADS = tuple((f.key, f.label) for f in EXPORT_FORMATS if f.kind == "network")
 
 
 def api_url(path: str, **params: object) -> str:

@@ -257,6 +257,10 @@ async def run_protocol_request(engine: QueryEngine, request: Request, op: Protoc
 
 # --- service description ---------------------------------------------------------------------
 
+#: The read-only SPARQL 1.1 Graph Store Protocol endpoint (web/linked_data.py).
+GRAPH_STORE_PATH = "/store"
+DCAT = "http://www.w3.org/ns/dcat#"
+
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -311,6 +315,29 @@ async def service_description(engine: QueryEngine, endpoint: str) -> list[ox.Tri
     ]
     if engine.settings.allow_updates:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    # The Graph Store Protocol endpoint, as a DCAT data service (the service description vocabulary
+    # has no term for it), and the VoID description of the dataset.
+    store = ox.NamedNode(endpoint.removesuffix("/sparql") + GRAPH_STORE_PATH)
+    triples += [
+        ox.Triple(service, ox.NamedNode("http://purl.org/dc/terms/relation"), store),
+        ox.Triple(store, RDF_TYPE, ox.NamedNode(DCAT + "DataService")),
+        ox.Triple(store, ox.NamedNode(DCAT + "endpointURL"), store),
+        ox.Triple(
+            store,
+            ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
+            ox.NamedNode("http://www.w3.org/TR/sparql11-http-rdf-update/"),
+        ),
+        ox.Triple(
+            store,
+            RDFS_COMMENT,
+            ox.Literal("Graph Store Protocol, read-only: GET or HEAD ?graph=IRI or ?default.", language="en"),
+        ),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+            ox.NamedNode(endpoint.removesuffix("/sparql") + "/.well-known/void"),
+        ),
+    ]
     for fmt in conneg.all_formats():
         triples.append(
             ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + _FORMAT_IRIS[fmt.key]))
@@ -428,6 +455,11 @@ def sparql_router(engine: QueryEngine, path: str = "/sparql", html_redirect: str
         try:
             op = await parse_protocol_request(request, engine.settings)
             if op.operation == "description":
+                if "graph" in op.params or "default" in op.params:
+                    # A Graph Store Protocol request: the graph store is /store (read-only).
+                    return RedirectResponse(
+                        f"{GRAPH_STORE_PATH}?{request.url.query}", status_code=307, headers={"Vary": "Accept"}
+                    )
                 if html_redirect and conneg.accepts_html_first(op.accept, conneg.DESCRIPTION_FORMATS):
                     return RedirectResponse(html_redirect, status_code=303)
                 return await description_response(engine, request, op)
