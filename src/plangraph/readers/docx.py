@@ -1,0 +1,1 @@
+"""DOCX (placeholder until the reader lands)."""

@@ -1,0 +1,1 @@
+"""PDF (placeholder until the reader lands)."""
