@@ -97,7 +97,7 @@ class SourceFile:
 
     @property
     def format(self) -> str:
-        """"text", or the converted format: "html", "pdf", "docx"."""
+        """ "text", or the converted format: "html", "pdf", "docx"."""
         return self.extraction.origin.format if self.extraction else "text"
 
     def line_hint(self, number: int) -> str:

@@ -2,7 +2,8 @@
 
 A build copies every source file to ``build/sources/<file name>``; mention offsets are 0-based,
 end-exclusive indexes into the *decoded* text, so files are decoded exactly as the build decoded
-them (:func:`plangraph.ingest.read_source`). File names come from the graph (``pg:sourceFile``), which
+them (:func:`plangraph.ingest.read_source`), and for an HTML page, a PDF or a Word file into the
+text the build extracted (``sources/extracted/``, :func:`plangraph.readers.stored_text`). File names come from the graph (``pg:sourceFile``), which
 is data: only bare names inside the sources folder are ever opened.
 """
 
@@ -21,10 +22,11 @@ CONTEXT_CHARS = 80
 
 
 def decode_source(path: Path) -> str:
-    """The text of a source file as the build decoded it."""
-    from ..ingest import read_source
+    """The text mention offsets index into: a text file decoded as the build decoded it, or the
+    text the build extracted from an HTML page, a PDF or a Word file (stored beside its copy)."""
+    from ..readers import stored_text
 
-    return read_source(path).text
+    return stored_text(path)
 
 
 def safe_name(name: str) -> bool:
