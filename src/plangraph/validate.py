@@ -31,8 +31,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .readers import stored_text
 from .model import InputError
+from .readers import stored_text
 from .settings import get_settings
 from .vocab import ID, ONTOLOGY_GRAPH, PG
 

@@ -179,3 +179,32 @@ def page_texts(path: Path) -> list[str]:
     from .pdf import page_texts_of
 
     return page_texts_of(path.read_bytes())
+
+
+# --- the original, for the source view ---------------------------------------------------------
+
+
+def part_text(path: Path, locator: str) -> str | None:
+    """The text of one part of a stored original, the text ``pg:partStart``/``pg:partEnd`` index:
+    an HTML element's textContent, a Word paragraph's text, a PDF page's characters (None: the
+    part is not there)."""
+    data = Path(path).read_bytes()
+    fmt = format_of(Path(path), data)
+    if fmt is None:
+        return None
+    if fmt.name == "pdf":
+        number = _page_number(locator)
+        pages = page_texts(Path(path))
+        return pages[number - 1] if number is not None and 0 < number <= len(pages) else None
+    if fmt.name == "html":
+        from .html import element_text
+
+        return element_text(data, str(path), locator)
+    from .docx import paragraph_text
+
+    return paragraph_text(data, locator)
+
+
+def _page_number(locator: str) -> int | None:
+    word, _, number = locator.partition(" ")
+    return int(number) if word == "page" and number.isdigit() else None

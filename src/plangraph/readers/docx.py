@@ -50,7 +50,7 @@ def _w(tag: str) -> str:
 #: Elements whose content is never text of the document.
 SKIPPED = frozenset(
     _w(t)
-    for t in "del moveFrom instrText delText delInstrText fldChar pPr rPr tblPr trPr tcPr sectPr footnotePr endnotePr commentRangeStart commentReference".split()
+    for t in ["del", "moveFrom", "instrText", "delText", "delInstrText", "fldChar", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "footnotePr", "endnotePr", "commentRangeStart", "commentReference"]
 ) | {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 
 #: Counters of automatic numbering (w:numFmt) -> how a number is printed.
@@ -387,3 +387,44 @@ def _notes(reader: _Reader, builder: TextBuilder, footnotes: bytes | None, endno
         builder.end_line("footnote")
         written += 1
     return written
+
+
+def paragraph_text(data: bytes, xpath: str) -> str | None:
+    """The text of the Word paragraph at ``xpath`` (as a mention's pg:sourcePart names it), as
+    python-docx's Paragraph.text gives it: the offsets of pg:partStart/pg:partEnd."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = "word/footnotes.xml" if xpath.startswith("/w:footnotes") else "word/document.xml"
+        if xpath.startswith("/w:endnotes"):
+            part = "word/endnotes.xml"
+        root = etree.fromstring(archive.read(part))
+    try:
+        found = root.getroottree().xpath(xpath, namespaces=NS)
+    except etree.XPathError:
+        return None
+    if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+        return None
+    out: list[str] = []
+    _paragraph_chars(found[0], out)
+    return "".join(out)
+
+
+def _paragraph_chars(el: etree._Element, out: list[str]) -> None:
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in SKIPPED or tag in (_w("txbxContent"), _w("p")):
+            continue
+        if tag == _w("t"):
+            out.append(child.text or "")
+        elif tag in (_w("tab"), _w("ptab")):
+            out.append("\t")
+        elif tag in (_w("br"), _w("cr")):
+            out.append("\n")
+        elif tag == _w("noBreakHyphen"):
+            out.append("-")
+        elif tag == _w("sym"):
+            try:
+                out.append(chr(int(child.get(_w("char"), ""), 16)))
+            except ValueError:
+                out.append("?")
+        else:
+            _paragraph_chars(child, out)

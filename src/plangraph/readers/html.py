@@ -819,3 +819,16 @@ def _cut_start(pieces: list[tuple[str, int | None, int]], n: int) -> None:
         else:
             pieces[0] = (text[n:], part, offset + n)
             n = 0
+
+
+def element_text(data: bytes, name: str, xpath: str) -> str | None:
+    """The textContent of the element at ``xpath`` (as a mention's pg:sourcePart names it)."""
+    text, _, _ = decode_html(data, name)
+    root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_parser())
+    try:
+        found = root.getroottree().xpath(xpath)
+    except etree.XPathError:
+        return None
+    if not isinstance(found, list) or not found or not _is_element(found[0]):
+        return None
+    return str(found[0].text_content())

@@ -31,6 +31,7 @@ with a message saying how to proceed; OCR is not done here.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import statistics
@@ -547,3 +548,44 @@ def _write_chars(builder: TextBuilder, line: _Line, part: int) -> None:
             builder.add(c.text)  # a space standing for a gap
         else:
             builder.add(c.text, part, c.index)
+
+
+#: Scale of a rendered page for the source view (1 = 72 dpi).
+RENDER_SCALE = 1.6
+
+
+def render_page(data: bytes, number: int) -> bytes:
+    """PNG of page ``number`` (1-based), for the source view."""
+    document = pdfium.PdfDocument(data)
+    try:
+        image = document[number - 1].render(scale=RENDER_SCALE).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def char_boxes(data: bytes, number: int, start: int, end: int) -> list[tuple[float, float, float, float]]:
+    """Boxes of the characters [start, end) of page ``number``, as shares of the page's width and
+    height from its top left (left, top, width, height), one per line of the quote."""
+    document = pdfium.PdfDocument(data)
+    try:
+        page = document[number - 1]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        count = textpage.count_chars()
+        boxes: list[list[float]] = []
+        for i in range(max(start, 0), min(end, count)):
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            if right <= left:
+                continue
+            last = boxes[-1] if boxes else None
+            if last is not None and abs(last[1] - top) < 2 and left >= last[2] - 2:
+                last[2] = max(last[2], right)
+                last[3] = min(last[3], bottom)
+            else:
+                boxes.append([left, top, right, bottom])
+    finally:
+        document.close()
+    return [(l / width, 1 - t / height, (r - l) / width, (t - b) / height) for l, t, r, b in boxes]
