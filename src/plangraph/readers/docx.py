@@ -27,6 +27,7 @@ Offsets: the characters of a paragraph as python-docx's ``Paragraph.text`` gives
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -50,7 +51,24 @@ def _w(tag: str) -> str:
 #: Elements whose content is never text of the document.
 SKIPPED = frozenset(
     _w(t)
-    for t in ["del", "moveFrom", "instrText", "delText", "delInstrText", "fldChar", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr", "footnotePr", "endnotePr", "commentRangeStart", "commentReference"]
+    for t in [
+        "del",
+        "moveFrom",
+        "instrText",
+        "delText",
+        "delInstrText",
+        "fldChar",
+        "pPr",
+        "rPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "sectPr",
+        "footnotePr",
+        "endnotePr",
+        "commentRangeStart",
+        "commentReference",
+    ]
 ) | {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 
 #: Counters of automatic numbering (w:numFmt) -> how a number is printed.
@@ -261,10 +279,8 @@ class _Reader:
                 passed[0] += 1
             elif tag == _w("sym"):
                 code = child.get(_w("char"), "")
-                try:
+                with contextlib.suppress(ValueError):  # a symbol without a code is left out
                     self.out.add(chr(int(code, 16)), part, passed[0])
-                except ValueError:
-                    pass
                 passed[0] += 1
             elif tag == _w("txbxContent"):
                 boxes.append(child)
@@ -397,8 +413,12 @@ def paragraph_text(data: bytes, xpath: str) -> str | None:
         if xpath.startswith("/w:endnotes"):
             part = "word/endnotes.xml"
         root = etree.fromstring(archive.read(part))
+    prefixes = dict(NS)  # a text box's path has wps:, mc:, a: (declared where they are used)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            prefixes.update((k, v) for k, v in el.nsmap.items() if k and k not in prefixes)
     try:
-        found = root.getroottree().xpath(xpath, namespaces=NS)
+        found = root.getroottree().xpath(xpath, namespaces=prefixes)
     except etree.XPathError:
         return None
     if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):

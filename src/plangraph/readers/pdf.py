@@ -588,4 +588,4 @@ def char_boxes(data: bytes, number: int, start: int, end: int) -> list[tuple[flo
                 boxes.append([left, top, right, bottom])
     finally:
         document.close()
-    return [(l / width, 1 - t / height, (r - l) / width, (t - b) / height) for l, t, r, b in boxes]
+    return [(x0 / width, 1 - y1 / height, (x1 - x0) / width, (y1 - y0) / height) for x0, y1, x1, y0 in boxes]
