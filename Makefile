@@ -41,6 +41,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/formats.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -185,19 +185,21 @@ def _lines(chars: list[_Char]) -> list[_Line]:
     them."""
     rows: list[list[_Char]] = []
     centres: list[float] = []  # each row's vertical centre
+    inked: list[int] = []  # how many characters (not spaces) each row has
     printed = [c for c in chars if c.size >= 0]
     for c in sorted(printed, key=lambda c: -c.cy):
         tolerance = SAME_LINE * max(c.size, c.top - c.bottom, 1.0)
         for k in range(len(rows) - 1, max(-1, len(rows) - 3), -1):
             if abs(c.cy - centres[k]) <= tolerance:
                 rows[k].append(c)
-                if not c.text.isspace():
-                    ink = [m.cy for m in rows[k] if not m.text.isspace()]
-                    centres[k] = statistics.median(ink)
+                if not c.text.isspace():  # the row's centre: the mean of its characters'
+                    inked[k] += 1
+                    centres[k] += (c.cy - centres[k]) / inked[k]
                 break
         else:
             rows.append([c])
             centres.append(c.cy)
+            inked.append(1)
     # a space PDFium inferred from a gap (it judges gaps by the font) follows the character
     # before it in the content stream, on that character's line
     row_of = {c.index: k for k, row in enumerate(rows) for c in row}
