@@ -409,3 +409,31 @@ def test_the_source_view_shows_the_pdf_page_with_the_quote(mixed_build: Path) ->
             assert len(document) == 20
         bad = client.get("/source/page.png", params={"doc": "https://example.org/x", "page": "1"})
         assert bad.status_code == 404
+
+
+#: (file name, first bytes, what the error says)
+REFUSED = [
+    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Word 97-2003"),
+    ("plan.pdf", "政府工作报告\n一、工作回顾\n".encode(), "named like a PDF"),
+    ("plan.docx", b"PK\x03\x04not really a zip" + b"\x00" * 100, "named like a DOCX"),
+    ("plan.rtf", b"{\\rtf1\\ansi " + "政府工作报告".encode("gbk"), "RTF"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "problem"), REFUSED)
+def test_a_file_of_an_unreadable_format_is_refused_by_name(
+    tmp_path: Path, name: str, data: bytes, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        readers.read_source_file(path)
+    assert problem in err.value.problem and err.value.file == str(path)
+
+
+def test_an_html_page_saved_as_pdf_is_read_as_html(tmp_path: Path) -> None:
+    page = "<!DOCTYPE html><html><head><title>x</title></head><body><h1>营口市政府工作报告</h1><p>一、工作回顾</p></body></html>"
+    path = tmp_path / "report.pdf"  # the national report was once stored this way (SOURCES.md)
+    path.write_text(page, encoding="utf-8")
+    source = readers.read_source_file(path)
+    assert source.format == "html" and source.text.splitlines()[:2] == ["营口市政府工作报告", "一、工作回顾"]
