@@ -53,6 +53,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/formats.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -353,14 +353,20 @@ def make_blocks(source: SourceFile, first: int, last: int, noise_lines: set[int]
             blocks[-1] = Block(Span.join([blocks[-1].span, head]), blocks[-1].line)
             pieces = pieces[1:]
         for piece in pieces:
-            blocks.append(Block(piece, source.line_of(piece.start)))
+            blocks.append(Block(piece, source.line_of(piece.start), source.line_hint(number)))
         pending_gap = False
     return blocks
 
 
 def read_documents(path: Path | str) -> list[DocumentText]:
-    """The documents of one file, as clean blocks (InputError if it cannot be read)."""
-    source = read_source(path)
+    """The documents of one file, as clean blocks (InputError if it cannot be read).
+
+    A text file is decoded (:func:`read_source`); an HTML page, a PDF or a Word file is read by
+    its reader (``plangraph.readers``) into text laid out the same way, so every later step is
+    the same for all formats."""
+    from .readers import read_source_file
+
+    source = read_source_file(path)
     noise = find_noise(source)
     segments = split_documents(source)
     noise_lines = {n for r in noise for n in range(r.first_line, r.last_line + 1)}

@@ -11,6 +11,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .readers.base import Extracted
 
 
 class InputError(Exception):
@@ -77,13 +81,28 @@ class Span:
 
 @dataclass
 class SourceFile:
-    """One input file, decoded. ``text`` is what mention offsets index into."""
+    """One input file, decoded. ``text`` is what mention offsets index into.
+
+    For an HTML page, a PDF or a Word file ``text`` is the text a reader extracted (see
+    ``plangraph.readers``) and ``extraction`` keeps how: the map from its offsets back to the
+    element, page or paragraph of the original, and the reader's hints and notes.
+    """
 
     name: str
     path: Path
     text: str
     encoding: str
     line_starts: list[int] = field(default_factory=list)
+    extraction: Extracted | None = None
+
+    @property
+    def format(self) -> str:
+        """ "text", or the converted format: "html", "pdf", "docx"."""
+        return self.extraction.origin.format if self.extraction else "text"
+
+    def line_hint(self, number: int) -> str:
+        """How the original marked line ``number`` ("h2", "bold", "Heading 1", "table"; "" if not)."""
+        return self.extraction.line_hints.get(number, "") if self.extraction else ""
 
     def __post_init__(self) -> None:
         if not self.line_starts:
@@ -116,10 +135,13 @@ class SourceFile:
 @dataclass
 class Block:
     """A paragraph of content: one source line, a piece of a very long line, or lines joined
-    across a page break. ``line`` is the 1-based line where it starts."""
+    across a page break. ``line`` is the 1-based line where it starts. ``hint`` is how a converted
+    original marked it ("h2", "bold", a Word style such as "Heading 1"): a hint only, the
+    numbering printed in the text still decides what is a heading."""
 
     span: Span
     line: int
+    hint: str = ""
 
     @property
     def text(self) -> str:

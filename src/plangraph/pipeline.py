@@ -8,7 +8,6 @@ other files still build. A build that fails validation leaves the previous build
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -74,6 +73,8 @@ def parse_document(
             else "no place name in its title"
         )
         raise InputError(name, f"cannot tell which region {meta.title!r} is about ({where})")
+    if text.source.extraction is not None and text.index == 0:  # what the HTML/PDF/Word reader noticed
+        doc.warnings += [f"{name}: {note}" for note in text.source.extraction.notes]
     extract_entities(doc)
     return doc
 
@@ -264,8 +265,7 @@ def build(
         sources = tmp / SOURCES_DIR
         sources.mkdir()
         for doc in parsed:
-            if not (sources / doc.source.name).exists():
-                shutil.copyfile(doc.source.path, sources / doc.source.name)
+            store.save_source(sources, doc.source)
         store.write_report(tmp, report.to_json())
     report.written = True
     report.seconds = time.monotonic() - started

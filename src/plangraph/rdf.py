@@ -93,7 +93,26 @@ class DocumentGraph:
             self.add(m, PG.start, integer(start))
             self.add(m, PG.end, integer(end))
             self.add(m, PG.quote, Literal(self.doc.source.quote(start, end)))
+            if self.doc.source.extraction is not None:
+                self.add_origin(m, start, end)
         return m
+
+    def add_origin(self, m: URIRef, start: int, end: int) -> None:
+        """Where a mention of a converted file (HTML, PDF, Word) is in the original."""
+        assert self.doc.source.extraction is not None
+        located = self.doc.source.extraction.origin.locate_span(start, end)
+        if located is None:
+            return
+        first, last = located
+        self.add(m, PG.sourcePart, Literal(first.part.locator))
+        self.add(m, PG.partStart, integer(first.offset))
+        if last.part != first.part:
+            self.add(m, PG.endPart, Literal(last.part.locator))
+        self.add(m, PG.partEnd, integer(last.offset + 1))
+        if first.part.page is not None:
+            self.add(m, PG.page, integer(first.part.page))
+            if last.part.page is not None and last.part.page != first.part.page:
+                self.add(m, PG.endPage, integer(last.part.page))
 
     def mentioned(self, node: URIRef, span: Span | None, line: int | None = None) -> URIRef | None:
         if not span:
@@ -131,6 +150,12 @@ class DocumentGraph:
         self.add(d, RDF.type, DOC_CLASSES.get(meta.doc_type, PG.Document))
         self.add(d, RDF.type, PG.Document)
         self.add(d, PG.sourceFile, Literal(doc.source.name))
+        if doc.source.extraction is not None:  # read from HTML, PDF or Word: its media type
+            from .readers import format_named
+
+            fmt = format_named(doc.source.format)
+            if fmt is not None:
+                self.add(d, DCTERMS["format"], Literal(fmt.media_type))
         self.add(d, DCTERMS.title, zh(meta.title))
         if meta.region_code:
             self.add(d, PG.jurisdiction, vocab.region_iri(meta.region_code))

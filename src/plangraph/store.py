@@ -15,14 +15,21 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from .settings import get_settings
 from .vocab import STANDARD_PREFIXES
 
+if TYPE_CHECKING:
+    from .model import SourceFile
+
 TRIG_NAME = "plangraph.trig"
+SOURCES_NAME = "sources"
+#: Inside ``sources/``: the text extracted from each converted original (HTML, PDF, Word) and
+#: the map from its offsets back to the original, as ``<copy name>.txt`` and ``.map.json``.
+EXTRACTED_NAME = "extracted"
 STORE_NAME = "store"
 REPORT_NAME = "report.json"
 
@@ -62,6 +69,31 @@ def atomic_build_dir(build_dir: Path) -> Iterator[Path]:
     os.replace(tmp, build_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def extracted_paths(source_copy: Path) -> tuple[Path, Path]:
+    """(extracted text, source map) kept beside a source copy in a build's ``sources/`` folder."""
+    folder = Path(source_copy).parent / EXTRACTED_NAME
+    return folder / f"{Path(source_copy).name}.txt", folder / f"{Path(source_copy).name}.map.json"
+
+
+def save_source(sources_dir: Path, source: SourceFile) -> Path:
+    """Copy a source file into a build's ``sources/`` folder (once); for a converted original
+    also write the text its mention offsets index into and the map back to the original (with a
+    PDF's page texts). Returns the copy's path."""
+    copy = Path(sources_dir) / source.name
+    if copy.exists():
+        return copy
+    shutil.copyfile(source.path, copy)
+    if source.extraction is not None:
+        text_path, map_path = extracted_paths(copy)
+        text_path.parent.mkdir(exist_ok=True)
+        text_path.write_text(source.text, encoding="utf-8")
+        origin = source.extraction.origin.to_json()
+        if source.extraction.page_texts:
+            origin["pages"] = source.extraction.page_texts
+        map_path.write_text(json.dumps(origin, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return copy
 
 
 def write_store(trig_file: Path, store_dir: Path) -> None:

@@ -31,8 +31,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .ingest import read_source
 from .model import InputError
+from .readers import stored_text
 from .settings import get_settings
 from .vocab import ID, ONTOLOGY_GRAPH, PG
 
@@ -484,7 +484,7 @@ def find_source_texts(ds: Dataset, search_dirs: list[Path]) -> dict[str, str]:
                     continue
                 try:
                     # decoded exactly as the pipeline decoded it, so that offsets index the same text
-                    texts[str(doc)] = read_source(candidate).text
+                    texts[str(doc)] = stored_text(candidate)
                 except InputError:
                     continue  # reported as a document whose source text was not found
                 break

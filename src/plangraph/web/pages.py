@@ -20,7 +20,7 @@ from ..query import saved_queries
 from ..settings import Settings
 from ..vocab import PG, STANDARD_PREFIXES
 from . import graphdata
-from .sources import SourceTexts
+from .sources import PageImages, SourceTexts, origin_query, original_of
 from .sparql import limits_text
 from .sparql_text import is_iri
 from .workers import EngineError, QueryEngine
@@ -147,6 +147,7 @@ def _line_number(text: str) -> int | None:
 def pages_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     env = make_environment()
+    page_images = PageImages()
 
     def render(name: str, status: int = 200, **context: object) -> HTMLResponse:
         context.setdefault("limits", limits_text(settings))
@@ -237,7 +238,32 @@ def pages_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) ->
                 found = find_quote(view.text, find[:2000], _line_number(line))
             start, end = (m.start, m.end) if m else (found or (None, None))
             lines = source_lines(view.text, start, end)
-        return render("source.html", view=view, lines=lines, found=found, find=find)
+        original = None
+        path = texts.path(view.source_file)
+        if view.mention is not None and path is not None:
+            try:
+                rows = await engine.select(origin_query(view.mention.iri))
+            except (EngineError, ValueError):
+                rows = []
+            original = original_of(path, rows[0]) if rows else None
+        return render(
+            "source.html", view=view, lines=lines, found=found, find=find, original=original, quote=quote
+        )
+
+    @router.get("/source/page.png")
+    async def source_page(doc: str = "", page: str = "") -> Response:
+        """A page of a PDF source, rendered (for the source view of a PDF mention)."""
+        if not is_iri(doc) or not page.isdigit() or len(page) > 6:
+            return Response("give ?doc=IRI&page=N", status_code=400, media_type="text/plain")
+        try:
+            files = await graphdata.document_files(engine, [doc])
+        except (EngineError, ValueError) as err:
+            return failure(err)
+        path = texts.path(files.get(doc, ""))
+        png = page_images.png(path, int(page)) if path is not None else None
+        if png is None:
+            return Response("no such PDF page", status_code=404, media_type="text/plain")
+        return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
     @router.get("/editor", response_class=HTMLResponse)
     async def editor(request: Request, query: str = "", saved: str = "") -> Response:
