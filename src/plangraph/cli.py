@@ -94,8 +94,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from .network import trace_industry
     from .store import open_store
+    from .trace import trace_industry
 
     result = trace_industry(open_store(_build_dir(args)), args.industry)
     if args.format == "json":
@@ -106,7 +106,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .network import format_path, shortest_path
+    from .evidence import format_path
+    from .network import shortest_path
     from .store import open_store
 
     path = shortest_path(open_store(_build_dir(args)), args.a, args.b)
@@ -115,7 +116,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .network import compare_plans
+    from .compare import compare_plans
     from .store import open_store
 
     comparison = compare_plans(open_store(_build_dir(args)), args.plan_a, args.plan_b)
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as err:  # a clear message, not a traceback, for expected failures
         from .model import InputError
-        from .network import UnknownEntity
+        from .reading.names import UnknownEntity
         from .store import StoreError
 
         if isinstance(err, InputError | StoreError | UnknownEntity | FileNotFoundError | ValueError):

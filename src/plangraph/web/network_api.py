@@ -21,8 +21,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from ..export import FORMATS
-from ..network import NODE_TYPES, ROUTES
+from ..reading.nodes import NODE_TYPES
 from ..settings import Settings
+from ..trace import ROUTES
 from .sparql import TRUNCATED_HEADER
 from .worker_process import Outcome
 from .workers import EngineError, QueryEngine, QueryTimeout

@@ -1,6 +1,7 @@
 """Traces, paths, plan comparisons and exports, run inside a query worker process.
 
-:mod:`plangraph.network` and :mod:`plangraph.export` read a pyoxigraph store through many small
+The traversals (:mod:`plangraph.trace`, :mod:`plangraph.network`, :mod:`plangraph.compare`) and
+:mod:`plangraph.export` read a pyoxigraph store through many small
 queries and then work in Python (NetworkX); neither part can be interrupted from another thread.
 So the web app runs them where the store already is, in the query workers
 (:class:`~plangraph.web.workers.QueryEngine`), with the same guard as SPARQL: a call that outlives
@@ -23,23 +24,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..compare import compare_plans
+from ..evidence import format_path
 from ..export import export_bytes
-from ..network import (
-    AmbiguousEntity,
-    UnknownEntity,
-    compare_plans,
-    describe,
-    format_path,
-    resolve,
-    shortest_path,
-    trace_industry,
-)
+from ..network import shortest_path
+from ..reading.names import AmbiguousEntity, UnknownEntity, resolve
+from ..reading.nodes import describe
+from ..reading.sparql import VALUES_BATCH
 from ..settings import get_settings, set_settings
 from ..store import select
+from ..trace import trace_industry
 from .worker_process import NETWORK_SETTINGS, Job, Outcome
-
-#: (document, line) pairs per mention look-up query.
-_MENTION_BATCH = 200
 
 JSON_TYPE = "application/json"
 
@@ -80,8 +75,8 @@ def link_mentions(store: ox.Store, data: Any) -> None:
     }
     found: dict[tuple[str, int, str], tuple[int, str]] = {}
     ordered = sorted(wanted)
-    for i in range(0, len(ordered), _MENTION_BATCH):
-        rows = " ".join(f"({ox.NamedNode(d)} {line})" for d, line in ordered[i : i + _MENTION_BATCH])
+    for i in range(0, len(ordered), VALUES_BATCH):
+        rows = " ".join(f"({ox.NamedNode(d)} {line})" for d, line in ordered[i : i + VALUES_BATCH])
         answer = select(
             store,
             f"""SELECT ?doc ?line ?m ?q ?start WHERE {{ VALUES (?doc ?line) {{ {rows} }}
