@@ -70,6 +70,7 @@ class ValueRules:
     estimate: tuple[str, ...]
     tails: tuple[str, ...]
     range_marks: tuple[str, ...]
+    notes: tuple[re.Pattern[str], ...]
     forms: tuple[tuple[re.Pattern[str], str], ...]
 
 
@@ -88,6 +89,7 @@ def _rules_at(path: Path) -> ValueRules:
     brackets: list[tuple[str, str]] = []
     lists: dict[str, list[str]] = {"placeholder": [], "noise": [], "estimate": [], "tail": [], "range": []}
     forms: list[tuple[re.Pattern[str], str]] = []
+    notes: list[re.Pattern[str]] = []
     for rec in read_table(path, 3):
         kind, meaning = rec.cell(0), rec.cell(2)
         words = [_nfkc(w) for w in rec.items(1)]
@@ -102,6 +104,11 @@ def _rules_at(path: Path) -> ValueRules:
                 brackets.append((pair[0], pair[1]))
         elif kind in lists:
             lists[kind].extend(words)
+        elif kind == "note-pattern":
+            try:
+                notes.append(re.compile(rec.cell(1)))
+            except re.error as err:
+                raise rec.error(f"bad pattern: {err}") from None
         elif kind == "pattern":
             if meaning not in FORMS:
                 raise rec.error(f"form {meaning!r} is not one of {', '.join(FORMS)}")
@@ -120,6 +127,7 @@ def _rules_at(path: Path) -> ValueRules:
         estimate=_longest(lists["estimate"]),
         tails=_longest(lists["tail"]),
         range_marks=_longest(lists["range"]),
+        notes=tuple(notes),
         forms=tuple(forms),
     )
 
@@ -202,6 +210,8 @@ def parse_value(text: str, unit_text: str | None = None) -> ParsedValue:
     body = _nfkc(text).replace("−", "-")
     if not body or body in rules.placeholders:
         return ParsedValue(text, placeholder=True)
+    for note in rules.notes:
+        body = note.sub("", body)
     body = _strip_words(body, rules.tails, at_start=False).rstrip(",，;；。")
     cumulative = False
     for opening, closing in rules.brackets:
