@@ -115,7 +115,7 @@ def test_units_of_one_base_convert() -> None:
 
 def test_a_unit_printed_without_what_it_is_per_is_read_as_the_concepts() -> None:
     table = units.units()
-    # 辽阳 prints 全员劳动生产率 in 万元, 营口 in 万元/人; 万元地区生产总值用水量 in 立方米
+    # 锦州 prints 全员劳动生产率 in 万元, 营口 in 万元/人; 万元地区生产总值用水量 in 立方米
     assert units.implied_unit(table["wan-yuan"], table["wan-yuan-per-person"]) is table["wan-yuan-per-person"]
     assert units.implied_unit(table["m3"], table["m3-per-wan-yuan"]) is table["m3-per-wan-yuan"]
     assert units.implied_unit(table["wan-yuan"], table["yuan"]) is table["wan-yuan"]  # converts instead

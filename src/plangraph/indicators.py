@@ -353,7 +353,7 @@ def candidate_graph(names: Iterable[str]) -> Graph:
     for name in names:
         if resolve(name) is None:
             forms = by_key.setdefault(candidate_key(name), [])
-            printed = _nfkc(name)
+            printed = re.sub(r"\s+", "", name)  # as printed, without the line breaks of a table
             if printed and printed not in forms:
                 forms.append(printed)
     current = scheme()

@@ -152,7 +152,7 @@ class TraceResult:
         return "\n".join(lines)
 
 
-def _industry_tree(store: ox.Store, root: str) -> list[tuple[str, str | None]]:
+def industry_tree(store: ox.Store, root: str) -> list[tuple[str, str | None]]:
     """The industry and every narrower one (the scheme may state skos:broader, skos:narrower or
     both), each with the broader industry it was reached from; breadth-first."""
     rows = select_rows(
@@ -202,7 +202,7 @@ def trace_industry(store: ox.Store, industry: str) -> TraceResult:
     Results are ranked direct, park, section, box, and grouped by document.
     """
     root = resolve_industry(store, industry)
-    tree = _industry_tree(store, root)
+    tree = industry_tree(store, root)
     targets = {ind for ind, _ in tree}
     found = _direct(store, targets) + _via_parks(store, targets) + _via_sections(store, targets)
     iris = {root} | targets | {f.project for f in found} | {n for f in found for n, _, _ in f.via}
