@@ -679,7 +679,7 @@ class PriorityMatrix:
             grid.append(
                 (row.label, *("●" if self.promoted(row.iri, i.iri) else "·" for i in self.industries))
             )
-        return "\n".join(text_table(grid, max_width=14))
+        return "\n".join(text_table(grid, max_width=20))
 
 
 def priorities(
@@ -740,5 +740,10 @@ def priorities(
         row = row_of(d)
         if row:
             row_documents[row].append(d)
+    if by == "document":  # a document is shown as its place and period: 营口市 2016–2020
+        places = describe(store, {infos[r].place for r in rows if r and infos[r].place})
+        for r in rows:
+            place = places[infos[r].place].label if infos[r].place else ""
+            refs[r] = NodeRef(r, f"{place} {infos[r].period}".strip() or refs[r].label, refs[r].type)
     ordered_rows = sorted((refs[r] for r in rows if r), key=lambda r: r.label)
     return PriorityMatrix(by, ordered_rows, [refs[c] for c in columns], cells, dict(row_documents))

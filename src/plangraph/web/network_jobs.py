@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..compare import compare_plans
+from ..compare import compare_indicator, compare_plans, parse_years, priorities
 from ..evidence import format_path
 from ..export import export_bytes
 from ..network import shortest_path
@@ -135,6 +135,52 @@ def compare(store: ox.Store, params: dict) -> Outcome:
     return _json(compare_plans(store, _text(params, "a"), _text(params, "b")).to_json())
 
 
+def _names(params: dict, name: str) -> list[str] | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"parameter {name!r} is a list of names")
+    return [v for v in value if v.strip()] or None
+
+
+def _csv(text: str) -> Outcome:
+    # a byte order mark, so that spreadsheet programs read the Chinese as UTF-8
+    return Outcome(200, ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", kind="csv")
+
+
+def compare_many(store: ox.Store, params: dict) -> Outcome:
+    """One indicator across documents, places and years (``format``: json or csv)."""
+    comparison = compare_indicator(
+        store,
+        _text(params, "indicator"),
+        documents=_names(params, "documents"),
+        places=_names(params, "places"),
+        years=parse_years(params.get("years") or None),
+    )
+    if params.get("format") == "csv":
+        return _csv(comparison.to_csv())
+    return _json(comparison.to_json())
+
+
+def industry_priorities(store: ox.Store, params: dict) -> Outcome:
+    """Places (or documents) x industries with the sentences (``format``: json or csv)."""
+    top = params.get("top", 20)
+    matrix = priorities(
+        store,
+        industries=_names(params, "industries"),
+        documents=_names(params, "documents"),
+        places=_names(params, "places"),
+        by=params.get("by") or "place",
+        top=int(top) if isinstance(top, int | str) and str(top).isdigit() else 20,
+    )
+    if params.get("format") == "csv":
+        return _csv(matrix.to_csv())
+    data = matrix.to_json()
+    link_mentions(store, data)
+    return _json(data)
+
+
 def export(store: ox.Store, params: dict) -> Outcome:
     depth = params.get("depth")
     types = params.get("types") or None
@@ -163,6 +209,8 @@ CALLS: dict[str, Callable[[ox.Store, dict], Outcome]] = {
     "trace": trace,
     "path": path,
     "compare": compare,
+    "compare_indicator": compare_many,
+    "priorities": industry_priorities,
     "export": export,
 }
 
