@@ -240,7 +240,12 @@ def scheme() -> Scheme:
 
 def resolve(name: str) -> str | None:
     """The curated concept a printed indicator name stands for, None when the scheme lacks it."""
-    current = scheme()
+    return _resolve_at(name, table_path(SCHEME_TABLE), table_path(SOURCES_TABLE), table_path(WORDS_TABLE))
+
+
+@lru_cache(maxsize=8192)
+def _resolve_at(name: str, scheme_path: Path, sources_path: Path, words_path: Path) -> str | None:
+    current = _scheme_at(scheme_path, sources_path, words_path)
     key = comparison_key(name)
     if key in current.index:
         return current.index[key]
