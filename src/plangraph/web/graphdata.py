@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..reading import labels as label_rule
 from ..reading import names
-from ..reading.sparql import slices
+from ..reading.sparql import slices, values_block
 from ..reading.terms import Term, compact, term_from_json
 from ..vocab import PG
 from .sources import SourceTexts, context_of
@@ -62,15 +62,11 @@ def _int(row: dict, name: str) -> int | None:
         return None
 
 
-def _values_block(variable: str, iris: list[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(iri_ref(i) for i in iris)} }}"
-
-
 async def labels(engine: QueryEngine, iris: list[str]) -> dict[str, str]:
     """Display labels of IRIs, by the one label rule of :mod:`plangraph.reading.labels`."""
     found: dict[str, str] = {}
     for chunk in slices(i for i in iris if i):
-        rows = await engine.select(label_rule.LABEL_QUERY.replace("{VALUES}", _values_block("x", chunk)))
+        rows = await engine.select(label_rule.LABEL_QUERY.replace("{VALUES}", values_block("x", chunk)))
         found.update(
             label_rule.labels_from_rows(
                 (r["x"]["value"], r["p"]["value"], r["l"]["value"], r["l"].get("xml:lang", "")) for r in rows
@@ -146,7 +142,7 @@ async def document_files(engine: QueryEngine, documents: list[str]) -> dict[str,
     if not wanted:
         return {}
     rows = await engine.select(
-        f"SELECT ?doc ?file WHERE {{ {_values_block('doc', wanted)} ?doc pg:sourceFile ?file }}"
+        f"SELECT ?doc ?file WHERE {{ {values_block('doc', wanted)} ?doc pg:sourceFile ?file }}"
     )
     return {row["doc"]["value"]: row["file"]["value"] for row in rows}
 
@@ -205,7 +201,7 @@ async def search(engine: QueryEngine, text: str, limit: int = 50) -> list[Hit]:
 async def _types(engine: QueryEngine, iris: list[str]) -> dict[str, list[Term]]:
     out: dict[str, list[Term]] = defaultdict(list)
     for chunk in slices(iris):
-        rows = await engine.select(f"SELECT DISTINCT ?x ?t WHERE {{ {_values_block('x', chunk)} ?x a ?t }}")
+        rows = await engine.select(f"SELECT DISTINCT ?x ?t WHERE {{ {values_block('x', chunk)} ?x a ?t }}")
         for row in rows:
             out[row["x"]["value"]].append(Term("uri", row["t"]["value"]))
     return out
@@ -479,7 +475,7 @@ async def _supporters(engine: QueryEngine, industry: str, predicate: str) -> lis
     if missing:  # no reified evidence: show where the node itself is named
         fallback = await engine.select(
             f"""SELECT ?x ?m ?doc ?start ?end ?line ?quote WHERE {{
-                {_values_block("x", sorted(set(missing)))} ?x pg:mention ?m . {_MENTION_FIELDS}
+                {values_block("x", sorted(set(missing)))} ?x pg:mention ?m . {_MENTION_FIELDS}
             }} ORDER BY ?x ?doc ?start"""
         )
         by_node: dict[str, list[Mention]] = defaultdict(list)
@@ -534,7 +530,7 @@ async def _add_places(engine: QueryEngine, supports: list[Support]) -> None:
     if not iris:
         return
     rows = await engine.select(
-        f"SELECT DISTINCT ?x ?r WHERE {{ {_values_block('x', iris)} ?x pg:locatedIn ?r }}"
+        f"SELECT DISTINCT ?x ?r WHERE {{ {values_block('x', iris)} ?x pg:locatedIn ?r }}"
     )
     where: dict[str, list[Term]] = defaultdict(list)
     for row in rows:
