@@ -164,6 +164,8 @@ def test_targets_stated_in_sentences(case: list[str]) -> None:
     for t in found:
         assert t.year == int(target_year)
         assert t.span.text in excerpt and t.value_text in t.span.text
+        # the indicator's own mention quotes it exactly, when it is printed as such
+        assert t.indicator_span is None or t.indicator_span.text == t.indicator
 
 
 def test_the_prose_cases_cover_the_provincial_reports() -> None:

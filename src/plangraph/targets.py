@@ -114,9 +114,7 @@ class ItemTarget:
     value_start: int
     value_end: int
     shared_name: bool = False  # one of a 分别 list: the printed name is the list's, not this one's
-
-
-_CHINESE_NUMERALS = "〇零一二三四五六七八九十"
+    printed: bool = True  # the indicator is printed as such (not 地区生产总值按增长 read as …增长)
 
 
 def _plan_end(numeral: str) -> int | None:
@@ -261,8 +259,15 @@ def _named(
     indicator = name + verb if is_change else name
     if not _name_ok(name, known_only) or not _name_ok(indicator, known_only):
         return None
+    printed = text.startswith(indicator, start)
     return ItemTarget(
-        indicator, start, start + len(indicator), text[value_start:value_end], value_start, value_end
+        indicator,
+        start,
+        start + len(indicator),
+        text[value_start:value_end],
+        value_start,
+        value_end,
+        printed=printed,
     )
 
 
@@ -285,8 +290,7 @@ def _read_respectively(text: str, start: int, known_only: bool, phrases: TargetP
     found = []
     offset = at + 2 + len(verb)
     for part, piece in zip(parts, pieces, strict=True):
-        value = piece
-        if _value_end(value, 0) != len(value):
+        if _value_end(piece, 0) != len(piece):
             return []
         name = head.replace(whole, part, 1)
         indicator = name + verb if is_change else name
@@ -296,7 +300,9 @@ def _read_respectively(text: str, start: int, known_only: bool, phrases: TargetP
         offset = piece_at + len(piece)
         # the printed name is shared: its span is the whole head
         found.append(
-            ItemTarget(indicator, start, at, value, piece_at, piece_at + len(piece), shared_name=True)
+            ItemTarget(
+                indicator, start, at, piece, piece_at, piece_at + len(piece), shared_name=True, printed=False
+            )
         )
     return found
 
@@ -369,8 +375,9 @@ def _from_items(
                 if t.shared_name
                 else (base, base + len(stripped))
             )
+            # the name's own mention, where the indicator is printed as such
             printed = (
-                None if t.shared_name else block.span.slice(base + t.indicator_start, base + t.indicator_end)
+                block.span.slice(base + t.indicator_start, base + t.indicator_end) if t.printed else None
             )
             found.append(
                 StatedTarget(
