@@ -14,6 +14,7 @@ import pytest
 
 from plangraph.cli import main as cli_main
 from plangraph.compare import compare_indicator, compare_plans, parse_years, priorities
+from plangraph.observations import read_observations
 from plangraph.reading.names import UnknownEntity
 from plangraph.store import open_store
 
@@ -101,3 +102,19 @@ def test_cli_targets_priorities_and_search(corpus_build: Path, capsys: pytest.Ca
     assert json.loads(capsys.readouterr().out)["industries"][0]["label"] == "新材料"
     assert cli_main(["search", "新能源", *build]) == 0
     assert "新能源汽车" in capsys.readouterr().out
+
+
+def test_every_indicator_the_corpus_prints_compares_and_charts(store: ox.Store) -> None:
+    """Any indicator: each concept a document links to gives rows, and a chart where a row is a number."""
+    from plangraph.reading.sparql import select_rows
+    from plangraph.web.network_pages import chart_data
+
+    concepts = [c for (c,) in select_rows(store, "SELECT DISTINCT ?c WHERE { ?i pg:indicatorConcept ?c }")]
+    assert len(concepts) > 80
+    for concept in concepts:
+        comparison = compare_indicator(store, concept)
+        if not comparison.rows:  # only when no document gives it a value: a parent, a row of "—"
+            assert not [o for o in read_observations(store, concepts=[concept]) if o.is_set], concept
+        chart = chart_data(comparison.to_json())
+        numeric = [r for r in comparison.rows if r.comparable is not None and r.year is not None]
+        assert sum(len(s["points"]) for s in chart["series"]) == len(numeric), concept

@@ -26,7 +26,7 @@ from . import indicators
 from .evidence import Evidence, dedupe, mentions_of, statement_quotes, with_role
 from .observations import DocumentInfo, Observed, Quantity, documents_info, read_observations
 from .reading.display import text_table
-from .reading.labels import node_labels
+from .reading.labels import label_or_name, node_labels
 from .reading.names import UnknownEntity, expand_iri, resolve, resolve_document, resolve_industry, suggest
 from .reading.nodes import NodeRef, describe
 from .reading.sparql import select_rows
@@ -433,10 +433,10 @@ def _cell(value: ComparedValue) -> str:
 def resolve_concept(store: ox.Store, text: str) -> str:
     """The indicator concept a person means: its IRI or key, one of its labels, a printed
     indicator name (compared as the scheme compares them), or the name of an indicator node."""
-    concepts = _concept_labels(store)
     iri = expand_iri(text)
-    if iri and iri in concepts:
+    if iri and select_rows(store, f"SELECT ?c WHERE {{ BIND({iri_ref(iri)} AS ?c) ?c a pg:IndicatorConcept }} LIMIT 1"):
         return iri
+    concepts = _concept_labels(store)
     by_key = {iri.rsplit("/", 1)[-1]: iri for iri in concepts}
     if text.strip() in by_key:
         return by_key[text.strip()]
@@ -571,11 +571,12 @@ def compare_indicator(
     if wanted_years is not None:
         rows = [r for r in rows if r[0].year in wanted_years]
     rows = [r for r in rows if r[0].document in infos and r[0].is_set]
-    refs = describe(
-        store,
-        {o.indicator for o, *_ in rows}
-        | {infos[o.document].place for o, *_ in rows if infos[o.document].place},
-    )
+    # the printed indicators and the places, labelled by the one label rule (their types are known)
+    indicator_iris = {o.indicator for o, *_ in rows}
+    place_iris = {p for p in (infos[o.document].place for o, *_ in rows) if p}
+    names = node_labels(store, indicator_iris | place_iris)
+    refs = {i: NodeRef(i, label_or_name(names, i), "Indicator") for i in indicator_iris}
+    refs.update({p: NodeRef(p, label_or_name(names, p), "Region") for p in place_iris})
     units = node_labels(store, {q.unit for _, _, q, _ in rows if q.unit})
     quotes = _evidence(store, [o for o, *_ in rows])
     compared = []
