@@ -116,5 +116,7 @@ def test_every_indicator_the_corpus_prints_compares_and_charts(store: ox.Store) 
         if not comparison.rows:  # only when no document gives it a value: a parent, a row of "—"
             assert not [o for o in read_observations(store, concepts=[concept]) if o.is_set], concept
         chart = chart_data(comparison.to_json())
-        numeric = [r for r in comparison.rows if r.comparable is not None and r.year is not None]
+        numeric = [
+            r for r in comparison.rows if r.comparable is not None and r.year is not None and not r.cumulative
+        ]
         assert sum(len(s["points"]) for s in chart["series"]) == len(numeric), concept

@@ -54,6 +54,12 @@ def test_values_read_as_values(case: list[str]) -> None:
     assert (parsed.form or "") == form, parsed
 
 
+def test_a_cumulative_change_of_a_rate_row_is_in_percent_not_points() -> None:
+    # 辽阳 十四五, 专栏2: 单位地区生产总值能源消耗下降率 (%) … [14]; 营口 十三五, 表2: 常住人口城镇化率 (%) … [5.8]
+    assert values.parse_growth("[14]", "%", row_is_change=True).unit == units.units()["percent"]
+    assert values.parse_growth("[5.8]", "%").unit == units.units()["percentage-point"]
+
+
 def test_the_value_cases_come_from_many_documents() -> None:
     sources = {c[1].split(":")[0] for c in VALUE_CASES}
     assert {"C000", "C001", "C002", "C004", "BJ15", "SH15", "HZ15", "WR26"} <= sources

@@ -24,7 +24,14 @@ import pyoxigraph as ox
 
 from . import indicators
 from .evidence import Evidence, dedupe, mentions_of, statement_quotes, with_role
-from .observations import DocumentInfo, Observed, Quantity, documents_info, read_observations
+from .observations import (
+    PLACEHOLDER_CHARS,
+    DocumentInfo,
+    Observed,
+    Quantity,
+    documents_info,
+    read_observations,
+)
 from .reading.display import text_table
 from .reading.labels import label_or_name, node_labels
 from .reading.names import UnknownEntity, expand_iri, resolve, resolve_document, resolve_industry, suggest
@@ -434,7 +441,9 @@ def resolve_concept(store: ox.Store, text: str) -> str:
     """The indicator concept a person means: its IRI or key, one of its labels, a printed
     indicator name (compared as the scheme compares them), or the name of an indicator node."""
     iri = expand_iri(text)
-    if iri and select_rows(store, f"SELECT ?c WHERE {{ BIND({iri_ref(iri)} AS ?c) ?c a pg:IndicatorConcept }} LIMIT 1"):
+    if iri and select_rows(
+        store, f"SELECT ?c WHERE {{ BIND({iri_ref(iri)} AS ?c) ?c a pg:IndicatorConcept }} LIMIT 1"
+    ):
         return iri
     concepts = _concept_labels(store)
     by_key = {iri.rsplit("/", 1)[-1]: iri for iri in concepts}
@@ -566,11 +575,15 @@ def compare_indicator(
     rows: list[tuple[Observed, str, Quantity, str]] = [
         (o, o.text, o.quantity, "sentence" if o.in_sentence else "table") for o in found
     ]
+    if concept.measure in ("Growth", "Reduction"):
+        # a row named for the change prints it in its growth column too (地区生产总值增长: — — 7.5%左右)
+        rows += _growth_columns(found)
     if concept.change_of and concept.measure == "Growth":
+        # and so does its level's row (国内生产总值: 1513.8 2100, 年均增长 7%)
         rows += _growth_columns(read_observations(store, documents=chosen, concepts=[concept.change_of]))
     if wanted_years is not None:
         rows = [r for r in rows if r[0].year in wanted_years]
-    rows = [r for r in rows if r[0].document in infos and r[0].is_set]
+    rows = [r for r in rows if r[0].document in infos and r[1].strip(PLACEHOLDER_CHARS)]
     # the printed indicators and the places, labelled by the one label rule (their types are known)
     indicator_iris = {o.indicator for o, *_ in rows}
     place_iris = {p for p in (infos[o.document].place for o, *_ in rows) if p}

@@ -270,6 +270,12 @@ def is_curated(key: str) -> bool:
     return key in scheme().concepts
 
 
+def is_change(key: str) -> bool:
+    """A growth or reduction concept (its figures are rates of change)."""
+    concept = scheme().concepts.get(key)
+    return concept is not None and concept.measure != "level"
+
+
 def concept_unit(key: str) -> unit_table.Unit | None:
     concept = scheme().concepts.get(key)
     return unit_table.units().get(concept.unit) if concept and concept.unit else None
@@ -411,6 +417,7 @@ __all__ = [
     "concept_iri",
     "concept_unit",
     "indicators_graph",
+    "is_change",
     "is_curated",
     "resolve",
     "scheme",

@@ -257,7 +257,8 @@ class DocumentGraph:
         concept = indicators.concept_for(row.name)
         self.add_quantity(o, PG.parsedValue, "value", values.parse_value(cell.text, row.unit), concept)
         if growth:
-            self.add_quantity(o, PG.parsedGrowth, "growth", values.parse_growth(growth, row.unit), None)
+            parsed = values.parse_growth(growth, row.unit, indicators.is_change(concept))
+            self.add_quantity(o, PG.parsedGrowth, "growth", parsed, None)
 
     def add_quantity(
         self, owner: URIRef, link: URIRef, part: str, parsed: values.ParsedValue, concept: str | None

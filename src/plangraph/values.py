@@ -250,16 +250,18 @@ def parse_value(text: str, unit_text: str | None = None) -> ParsedValue:
     return ParsedValue(text, qualifier=before, form=form, cumulative=cumulative)
 
 
-def parse_growth(text: str, row_unit: str | None = None) -> ParsedValue:
+def parse_growth(text: str, row_unit: str | None = None, row_is_change: bool = False) -> ParsedValue:
     """Read a growth column ("7%", "[5.8]", "7.5%左右"): unbracketed, a number without a unit is
     the average annual growth in percent; bracketed, a change over the plan period in the row's
-    unit (percentage points for a row in %)."""
+    unit: percentage points for a row in % (城镇化率 [5.8]), percent for a row that is itself a
+    rate of change (``row_is_change``: 单位地区生产总值能源消耗下降率 [14])."""
     parsed = parse_value(text)
     if parsed.amount is None or parsed.unit is not None:
         return parsed
+    percent = unit_table.units().get("percent")
     if not parsed.cumulative:
         unit_text = "%"
-    elif row_unit and unit_table.unit_for(row_unit) is unit_table.units().get("percent"):
+    elif row_unit and unit_table.unit_for(row_unit) is percent and not row_is_change:
         unit_text = "百分点"
     else:
         unit_text = row_unit or ""

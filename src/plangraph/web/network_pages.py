@@ -220,10 +220,12 @@ def _query(params: dict) -> dict[str, str]:
 
 def chart_data(answer: dict) -> dict:
     """What the compare page's chart draws: one series a place, its points (year, amount in the
-    concept's unit) with the printed value, kind and source of each."""
+    concept's unit) with the printed value, kind and source of each; totals over a plan period
+    ([5], 〔20〕) are left to the table."""
     series: dict[str, list[dict]] = {}
     for row in answer.get("rows", []):
-        if row.get("comparable") is None or row.get("year") is None:
+        # a total over the plan period ([14]) is not a yearly figure: it stays in the table
+        if row.get("comparable") is None or row.get("year") is None or row.get("cumulative"):
             continue
         place = (row.get("place") or {}).get("label") or row["document_label"]
         series.setdefault(place, []).append(
