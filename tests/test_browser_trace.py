@@ -118,3 +118,86 @@ def test_compare_page(tab, corpus_server: LiveServer) -> None:  # type: ignore[n
     assert page.locator(".compare-heads .card").count() == 2
     assert page.locator(".three-col .chip").count() > 0
     shot(page, "09-compare")
+
+
+def _painted_pixels(page) -> int:  # type: ignore[no-untyped-def]
+    return int(
+        page.evaluate(
+            """() => { const c = document.getElementById('compare-chart');
+                       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                       let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }"""
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "documents"),
+    [
+        # a level printed as 城镇居民/城镇常住居民人均可支配收入, in 元 and 万元, by four plans
+        ("城镇居民人均可支配收入", 4),
+        # a growth: plans' growth columns and rows, and the work reports' targets in sentences
+        ("地区生产总值增长率", 7),
+    ],
+)
+def test_compare_page_draws_an_indicator_across_all_documents(  # type: ignore[no-untyped-def]
+    tab, corpus_server: LiveServer, indicator: str, documents: int
+) -> None:
+    page = tab
+    page.goto(corpus_server.url + "/compare")
+    assert page.locator("#indicator-names option").count() > 20  # the concepts the corpus prints
+    page.locator("#indicator-q").fill(indicator)
+    page.get_by_role("button", name="比较指标 Compare values").click()
+    page.wait_for_url("**/compare?*indicator=*")
+    page.wait_for_selector("body[data-chart-points]")
+
+    # The chart is drawn by the bundled Chart.js: a line a place, every value that is a number.
+    status = page.evaluate(
+        "({ ready: window.plangraphCompare.ready, series: window.plangraphCompare.series })"
+    )
+    points = int(page.locator("body").get_attribute("data-chart-points"))
+    assert status["ready"] and points >= documents
+    assert _painted_pixels(page) > 2000
+
+    # The table: a row a place (as many as the chart has lines), a column a year, each value linked.
+    pivot = page.locator("table.pivot")
+    assert pivot.locator("tbody tr").count() == status["series"] >= 4
+    years = pivot.locator("thead th.num").all_inner_texts()
+    assert "2020" in years and years == sorted(years)
+    every_value = page.locator("details.compare-rows tbody tr")
+    assert every_value.count() >= points
+    # every document that gives the indicator is there (the same ones the API answers with)
+    shown = set(page.locator("details.compare-rows tbody td:nth-child(2) a").all_text_contents())
+    answer = page.request.get(corpus_server.url + page.get_by_role("link", name="JSON").get_attribute("href"))
+    assert len(shown) == len({row["document"] for row in answer.json()["rows"]}) == documents
+    shot(page, f"10-compare-indicator-{documents}")
+
+    # Downloads: the same values as CSV.
+    csv_url = page.get_by_role("link", name="CSV").get_attribute("href")
+    response = page.request.get(corpus_server.url + csv_url)
+    assert response.ok and response.headers["content-type"].startswith("text/csv")
+    assert len(response.text().strip().splitlines()) == every_value.count() + 1
+
+    # A value leads to the place in the source it was read from.
+    link = pivot.locator("a.value-link").first
+    printed = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert "/source?" in page.url, page.url
+    # the cell itself, or the clause of a target stated in a sentence ("地区生产总值增长8%")
+    assert printed.strip() in page.locator("mark#hl").inner_text()
+
+
+def test_compare_page_shows_which_places_promote_an_industry(tab, corpus_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page = tab
+    page.goto(corpus_server.url + "/compare?view=priorities")
+    page.locator("#priorities-q").fill("新材料,旅游")
+    page.get_by_role("button", name="比较产业 Compare priorities").click()
+    page.wait_for_url("**/compare?*industries=*")
+    matrix = page.locator("table.matrix")
+    assert matrix.locator("thead th a").all_inner_texts() == ["新材料", "旅游"]
+    assert matrix.locator("a.promoted").count() >= 4
+    first = matrix.locator("a.promoted").first
+    quote = first.get_attribute("title")
+    with page.expect_navigation():
+        first.click()
+    assert page.locator("mark#hl").inner_text().strip() == (quote or "").strip()

@@ -327,3 +327,100 @@ def test_network_calls_are_stopped_at_their_limit_and_leave_a_worker_for_sparql(
         )
 
     client.portal.call(scenario)  # type: ignore[union-attr]  (in the app's event loop)
+
+
+# --- /api/compare/indicator, /api/compare/priorities and the compare page ----------------------
+
+
+def test_compare_an_indicator_across_documents(client: TestClient) -> None:
+    from plangraph.web.network_api import IndicatorComparisonResponse
+
+    response = client.get("/api/compare/indicator", params={"indicator": "城镇居民人均可支配收入"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    IndicatorComparisonResponse.model_validate(body)
+    assert body["concept"]["unit"] == "元"
+    by_file = {(r["source_file"], r["year"], r["text"]): r["comparable"] for r in body["rows"]}
+    assert by_file[("002_aeb35f2bbea0796b.txt", 2020, "4.7")] == "47000"  # printed in 万元
+    assert by_file[("000_eff48e12d0f87c70.txt", 2020, "43726")] == "43726"
+    assert all(r["mention"] and r["evidence"]["quote"] == r["text"] for r in body["rows"])
+    csv_answer = client.get(
+        "/api/compare/indicator", params={"indicator": "城镇居民人均可支配收入", "format": "csv"}
+    )
+    assert csv_answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv_answer.headers["content-disposition"]
+    assert len(csv_answer.text.strip().splitlines()) == body["count"] + 1
+    narrowed = client.get(
+        "/api/compare/indicator",
+        params={"indicator": "城镇居民人均可支配收入", "places": "营口市", "years": "2020"},
+    ).json()
+    assert {r["place"]["label"] for r in narrowed["rows"]} <= {"营口市", "站前区", "盖州市"}
+    assert {r["year"] for r in narrowed["rows"]} == {2020}
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"indicator": "不存在的指标"}, 404),
+        ({"indicator": "GDP", "years": "twenty"}, 400),
+        ({"indicator": "GDP", "documents": "no-such-plan.txt"}, 404),
+        ({"indicator": "GDP", "format": "xlsx"}, 400),
+        ({}, 400),
+    ],
+)
+def test_compare_an_indicator_refuses_what_it_cannot_answer(
+    client: TestClient, params: dict, status: int
+) -> None:
+    response = client.get("/api/compare/indicator", params=params)
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+
+
+def test_priorities_matrix_links_each_goal_to_its_sentence(client: TestClient) -> None:
+    from plangraph.web.network_api import PrioritiesResponse
+
+    response = client.get("/api/compare/priorities", params={"industries": "新材料,旅游", "by": "document"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    PrioritiesResponse.model_validate(body)
+    assert [i["label"] for i in body["industries"]] == ["新材料", "旅游"]
+    assert len(body["rows"]) == 7  # every document is a row, promoting or not
+    assert body["cells"] and all(c["evidence"] and c["evidence"][0]["mention"] for c in body["cells"])
+    for cell in body["cells"][:3]:
+        evidence = cell["evidence"][0]
+        page = client.get("/source", params={"mention": evidence["mention"]})
+        assert highlighted(page.text) == evidence["quote"].replace("\n", "")
+    assert client.get("/api/compare/priorities", params={"by": "region"}).status_code == 400
+    assert client.get("/api/compare/priorities", params={"industries": "不存在的产业"}).status_code == 404
+
+
+def test_the_compare_page_offers_every_comparison(client: TestClient) -> None:
+    landing = client.get("/compare").text
+    assert 'id="indicator-q"' in landing and 'id="priorities-q"' in landing and 'id="plan-a"' in landing
+    page = client.get("/compare", params={"indicator": "GDP"})
+    assert page.status_code == 200
+    assert 'id="compare-chart"' in page.text and "/static/vendor/chart.umd.min.js" in page.text
+    assert 'class="data pivot"' in page.text and "国内生产总值" in page.text
+    missing = client.get("/compare", params={"indicator": "不存在的指标"})
+    assert missing.status_code == 404 and "unknown indicator" in missing.text
+    matrix = client.get("/compare", params={"view": "priorities"})
+    assert matrix.status_code == 200 and 'class="data matrix"' in matrix.text
+    assert client.get("/static/vendor/chart.umd.min.js").status_code == 200
+
+
+def test_an_entity_has_one_label_on_its_page_in_a_trace_and_in_the_library(
+    client: TestClient, trace: dict, corpus_build: Path
+) -> None:
+    """The pages (through the query workers) and the library (a store) apply one label rule."""
+    from plangraph.reading.labels import node_labels
+    from plangraph.store import open_store
+
+    steps = [
+        s["node"] for p in trace["documents"][0]["projects"][:3] for path in p["paths"] for s in path["steps"]
+    ]
+    nodes = {n["iri"]: n["label"] for n in steps}
+    assert {n["type"] for n in steps} >= {"Project", "Box", "Division", "Industry"}
+    library = node_labels(open_store(corpus_build), nodes)
+    for iri, label in nodes.items():
+        page = client.get("/api/entity", params={"iri": iri}).json()
+        assert page["label"] == label == library[iri], iri

@@ -8,6 +8,9 @@ plangraph serve [--build DIR] [--host H] [--port P]
 plangraph trace INDUSTRY [--build DIR] [--format table|json]
 plangraph path A B [--build DIR]
 plangraph compare PLAN_A PLAN_B [--build DIR]
+plangraph targets INDICATOR [--documents D,...] [--places P,...] [--years 2020-2025] [--format table|json|csv]
+plangraph priorities [--industries I,...] [--documents D,...] [--places P,...] [--by place|document]
+plangraph search TEXT [--build DIR] [--limit N]
 plangraph export --format F -o FILE [--focus ENTITY --depth N] [--document DOC] [--types T,...]
 """
 
@@ -94,8 +97,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from .network import trace_industry
     from .store import open_store
+    from .trace import trace_industry
 
     result = trace_industry(open_store(_build_dir(args)), args.industry)
     if args.format == "json":
@@ -106,7 +109,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .network import format_path, shortest_path
+    from .evidence import format_path
+    from .network import shortest_path
     from .store import open_store
 
     path = shortest_path(open_store(_build_dir(args)), args.a, args.b)
@@ -115,7 +119,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .network import compare_plans
+    from .compare import compare_plans
     from .store import open_store
 
     comparison = compare_plans(open_store(_build_dir(args)), args.plan_a, args.plan_b)
@@ -124,6 +128,69 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         print(comparison.format_table())
     return 0
+
+
+def _items(text: str | None) -> list[str] | None:
+    """``a,b`` or ``a，b`` -> ["a", "b"]; None when nothing is given."""
+    if not text:
+        return None
+    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()] or None
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from .compare import compare_indicator, parse_years
+    from .store import open_store
+
+    comparison = compare_indicator(
+        open_store(_build_dir(args)),
+        args.indicator,
+        documents=_items(args.documents),
+        places=_items(args.places),
+        years=parse_years(args.years),
+    )
+    if args.format == "json":
+        print(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        sys.stdout.write(comparison.to_csv())
+    else:
+        print(comparison.format_table())
+    return 0
+
+
+def cmd_priorities(args: argparse.Namespace) -> int:
+    from .compare import priorities
+    from .store import open_store
+
+    matrix = priorities(
+        open_store(_build_dir(args)),
+        industries=_items(args.industries),
+        documents=_items(args.documents),
+        places=_items(args.places),
+        by=args.by,
+        top=args.top,
+    )
+    if args.format == "json":
+        print(json.dumps(matrix.to_json(), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        sys.stdout.write(matrix.to_csv())
+    else:
+        print(matrix.format_table())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .reading.display import text_table
+    from .reading.names import search
+    from .reading.nodes import describe
+    from .store import open_store
+
+    store = open_store(_build_dir(args))
+    hits = search(store, args.text, args.limit)
+    refs = describe(store, [h.iri for h in hits])
+    rows = [("name", "type", "matched", "IRI")]
+    rows += [(refs[h.iri].label, refs[h.iri].type, h.name, h.iri) for h in hits]
+    print("\n".join(text_table(rows, max_width=60)) if hits else f"no name contains {args.text!r}")
+    return 0 if hits else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -197,6 +264,34 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_compare)
 
+    p = with_build(
+        sub.add_parser(
+            "targets", help="one indicator across documents, places and years (values, units, evidence)"
+        )
+    )
+    p.add_argument("indicator", help="an indicator (国内生产总值, GDP, 城镇化率 …), a concept key or IRI")
+    p.add_argument("--documents", metavar="D,...", help="only these documents (IRI, source file or title)")
+    p.add_argument("--places", metavar="P,...", help="only documents about these places (and places within)")
+    p.add_argument("--years", metavar="Y", help="only these years: 2025, 2020-2025 or 2020,2025")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_targets)
+
+    p = with_build(
+        sub.add_parser("priorities", help="which places promote which industries, with the sentences")
+    )
+    p.add_argument("--industries", metavar="I,...", help="these industries (default: the most promoted)")
+    p.add_argument("--documents", metavar="D,...", help="only these documents")
+    p.add_argument("--places", metavar="P,...", help="only documents about these places")
+    p.add_argument("--by", choices=["place", "document"], default="place", help="rows (default: place)")
+    p.add_argument("--top", type=int, default=20, help="industries shown without --industries (default 20)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_priorities)
+
+    p = with_build(sub.add_parser("search", help="entities whose name contains the text"))
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_search)
+
     p = with_build(sub.add_parser("export", help="export the graph or a part of it"))
     from .export import EXPORT_FORMATS  # the format registry (imports NetworkX)
 
@@ -233,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as err:  # a clear message, not a traceback, for expected failures
         from .model import InputError
-        from .network import UnknownEntity
+        from .reading.names import UnknownEntity
         from .store import StoreError
 
         if isinstance(err, InputError | StoreError | UnknownEntity | FileNotFoundError | ValueError):

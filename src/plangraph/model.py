@@ -224,6 +224,18 @@ class IndicatorRow:
 
 
 @dataclass
+class StatedTarget:
+    """A target a document states in a sentence: "地区生产总值增长6%左右" (``targets.py``)."""
+
+    indicator: str  # the indicator as printed, with its verb of change: "地区生产总值增长"
+    value_text: str  # the value as printed: "6%左右", "与经济增长同步"
+    year: int  # the year the target is for
+    span: Span  # the clause it was read from (its evidence)
+    line: int
+    indicator_span: Span | None = None
+
+
+@dataclass
 class Box:
     """A 专栏 / 表: label, title, extent and contents."""
 
@@ -354,6 +366,7 @@ class ParsedDocument:
     divisions: list[Division] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     entities: Entities = field(default_factory=Entities)
+    targets: list[StatedTarget] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property

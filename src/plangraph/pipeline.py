@@ -19,12 +19,14 @@ from . import rdf, store, vocab
 from .entities.extract import extract_entities
 from .entities.industries import candidate_concepts_graph, industry_scheme_graph
 from .entities.regions import Gazetteer
+from .indicators import indicators_graph
 from .ingest import read_documents
 from .metadata import extract_metadata
 from .model import DocumentText, InputError, Metadata, ParsedDocument, UserMetadata
 from .serialize import write_trig
 from .settings import get_settings
 from .structure import parse_structure
+from .targets import find_targets
 from .validate import ValidationResult, load_ontology, validate_dataset
 
 SOURCES_DIR = "sources"
@@ -76,6 +78,7 @@ def parse_document(
     if text.source.extraction is not None and text.index == 0:  # what the HTML/PDF/Word reader noticed
         doc.warnings += [f"{name}: {note}" for note in text.source.extraction.notes]
     extract_entities(doc)
+    doc.targets = find_targets(doc)
     return doc
 
 
@@ -193,7 +196,7 @@ def reference_graphs(docs: list[ParsedDocument], gazetteer: Gazetteer) -> list[G
     industries = Graph(identifier=vocab.INDUSTRIES_GRAPH)
     industries += industry_scheme_graph()
     industries += candidate_concepts_graph(docs)  # industries the texts name that the scheme lacks
-    return [ontology, regions, industries]
+    return [ontology, regions, industries, indicators_graph(docs)]
 
 
 def build(

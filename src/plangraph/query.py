@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import store
+from .reading.display import text_table
 from .settings import get_settings
 
 
@@ -93,23 +94,12 @@ def format_results(results: object, fmt: str = "table") -> str:
     return _table(names, rows)
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+#: Widest column of a results table in a terminal (longer cells are cut with an ellipsis).
+TABLE_CELL_WIDTH = 60
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:
-    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
-    widths = [min(w, 60) for w in widths]
-
-    def line(cells: list[str]) -> str:
-        out = []
-        for cell, w in zip(cells, widths, strict=True):
-            cell = cell if _width(cell) <= w else cell[: max(1, w // 2 - 1)] + "…"
-            out.append(cell + " " * max(0, w - _width(cell)))
-        return "  ".join(out).rstrip()
-
-    parts = [line(names), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+    parts = text_table([names, *rows], max_width=TABLE_CELL_WIDTH, rule=True)
     parts.append(f"({len(rows)} rows)")
     return "\n".join(parts) + "\n"
 

@@ -14,8 +14,19 @@ from decimal import Decimal, InvalidOperation
 
 from rdflib import Graph, Literal, URIRef
 
-from . import vocab
-from .model import Box, Division, Evidence, IndicatorCell, IndicatorRow, Park, ParsedDocument, Project, Span
+from . import indicators, units, values, vocab
+from .model import (
+    Box,
+    Division,
+    Evidence,
+    IndicatorCell,
+    IndicatorRow,
+    Park,
+    ParsedDocument,
+    Project,
+    Span,
+    StatedTarget,
+)
 from .vocab import DCTERMS, PG, PROV, RDF, RDFS, SKOS, XSD
 
 DOC_CLASSES = {
@@ -142,6 +153,8 @@ class DocumentGraph:
         division_iris = self.add_divisions(self.doc.divisions)
         for box in self.doc.boxes:
             self.add_box(box, division_iris)
+        for target in self.doc.targets:
+            self.add_stated_target(target)
         self.add_entities(division_iris)
         return self.graph
 
@@ -233,10 +246,12 @@ class DocumentGraph:
             self.add(ind, PG.unit, Literal(row.unit))
         if row.category:
             self.add(ind, PG.category, Literal(row.category))
+        self.add(ind, PG.indicatorConcept, indicators.concept_iri(indicators.concept_for(row.name)))
         if row.parent:
             parent = vocab.indicator_iri(row.parent)
             self.add(parent, RDF.type, PG.Indicator)
             self.add(parent, RDFS.label, zh(row.parent))
+            self.add(parent, PG.indicatorConcept, indicators.concept_iri(indicators.concept_for(row.parent)))
             # Reified with the row's mention: each plan groups its indicators its own way, so the
             # union of the graphs may hold one parent per plan, each traceable to its plan.
             self.relation(ind, PG.parentIndicator, parent, Evidence(row.span, row.line) if row.span else None)
@@ -266,6 +281,64 @@ class DocumentGraph:
             self.add(o, PG.growthText, Literal(growth))
         self.add(o, PG.line, integer(cell.line))
         self.mentioned(o, cell.span, cell.line)
+        concept = indicators.concept_for(row.name)
+        self.add_quantity(o, PG.parsedValue, "value", values.parse_value(cell.text, row.unit), concept)
+        if growth:
+            parsed = values.parse_growth(growth, row.unit, indicators.is_change(concept))
+            self.add_quantity(o, PG.parsedGrowth, "growth", parsed, None)
+
+    def add_quantity(
+        self, owner: URIRef, link: URIRef, part: str, parsed: values.ParsedValue, concept: str | None
+    ) -> None:
+        """A printed value read as a value (nothing for a placeholder or an unreadable cell);
+        ``concept``: the indicator concept, whose default unit the amount is also given in."""
+        if parsed.placeholder or (parsed.amount is None and parsed.form is None):
+            return
+        q = vocab.quantity_iri(owner, part)
+        self.add(owner, link, q)
+        self.add(q, RDF.type, PG.Quantity)
+        expected = indicators.concept_unit(concept) if concept else None
+        unit = units.implied_unit(parsed.unit, expected)
+        if parsed.amount is not None:
+            self.add(q, PG.amount, Literal(parsed.amount, datatype=XSD.decimal))
+            if expected is not None and unit is not None:
+                converted = units.convert(parsed.amount, unit, expected)
+                if converted is not None:
+                    self.add(q, PG.amountInDefaultUnit, Literal(values.tidy(converted), datatype=XSD.decimal))
+        if parsed.upper is not None:
+            self.add(q, PG.upperAmount, Literal(parsed.upper, datatype=XSD.decimal))
+        if unit is not None:
+            self.add(q, PG.unitOfMeasure, indicators.unit_iri(unit.key))
+        if parsed.unit_text:
+            self.add(q, PG.unitText, Literal(parsed.unit_text))
+        if parsed.qualifier:
+            self.add(q, PG.qualifier, PG[parsed.qualifier])
+        if parsed.cumulative:
+            self.add(q, PG.cumulative, Literal(True))
+        if parsed.estimate:
+            self.add(q, PG.estimate, Literal(True))
+        if parsed.form:
+            self.add(q, PG.targetForm, PG[parsed.form])
+
+    def add_stated_target(self, target: StatedTarget) -> None:
+        """A target stated in a sentence: a pg:StatedTarget (not typed pg:Observation, which
+        stays the cells of tables) with the clause as its mention."""
+        node = vocab.stated_target_iri(self.iri, target.span.start, target.span.end)
+        ind = vocab.indicator_iri(target.indicator)
+        concept = indicators.concept_for(target.indicator)
+        self.add(ind, RDF.type, PG.Indicator)
+        self.add(ind, RDFS.label, zh(target.indicator))
+        self.add(ind, PG.indicatorConcept, indicators.concept_iri(concept))
+        self.mentioned(ind, target.indicator_span, target.line)
+        self.add(node, RDF.type, PG.StatedTarget)
+        self.add(node, PG.document, self.iri)
+        self.add(node, PG.indicator, ind)
+        self.add(node, PG.year, gyear(target.year))
+        self.add(node, PG.valueText, Literal(target.value_text))
+        self.add(node, PG.valueKind, PG.Target)
+        self.add(node, PG.line, integer(target.line))
+        self.mentioned(node, target.span, target.line)
+        self.add_quantity(node, PG.parsedValue, "value", values.parse_value(target.value_text), concept)
 
     # --- entities ------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ STANDARD_PREFIXES = {
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 REGIONS_GRAPH = ID["graph/regions"]
 INDUSTRIES_GRAPH = ID["graph/industries"]
+INDICATORS_GRAPH = ID["graph/indicators"]  # the indicator scheme, its candidates and the units
 
 _PUNCT = "。，、；;：:,.！!？?\"'“”‘’《》<>【】[]()（）—-·•… "
 
@@ -94,6 +95,16 @@ def statement_iri(doc: URIRef, key: str) -> URIRef:
 
 def observation_iri(doc: URIRef, box_order: int, row: int, column: int) -> URIRef:
     return URIRef(f"{doc}/obs/{box_order}-{row}-{column}")
+
+
+def quantity_iri(observation: URIRef, part: str) -> URIRef:
+    """``part``: ``value`` (the cell read as a value) or ``growth`` (the growth column)."""
+    return URIRef(f"{observation}/{part}")
+
+
+def stated_target_iri(doc: URIRef, start: int, end: int) -> URIRef:
+    """A target stated in a sentence, by the offsets of the clause it was read from."""
+    return URIRef(f"{doc}/target/{start}-{end}")
 
 
 def mention_iri(doc: URIRef, start: int, end: int) -> URIRef:

@@ -8,99 +8,40 @@ the endpoint apply to the pages too. Values from requests enter queries only thr
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..vocab import PG, STANDARD_PREFIXES
+from ..reading import labels as label_rule
+from ..reading import names
+from ..reading.sparql import slices, values_block
+from ..reading.terms import Term, compact, term_from_json
+from ..vocab import PG
 from .sources import SourceTexts, context_of
-from .sparql_text import iri_ref, string_literal
+from .sparql_text import iri_ref
 from .workers import QueryEngine
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
 RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 PG_MENTION = str(PG.mention)
 PG_DOCUMENT = str(PG.document)
 
-#: Properties whose values name a node, in order of preference.
-LABEL_PROPERTIES = (f"{SKOS}prefLabel", RDFS_LABEL, DCTERMS_TITLE, str(PG.quote), f"{SKOS}altLabel")
-#: Classes in the order search results are grouped by (the things people look for first).
-TYPE_PRIORITY = tuple(
-    str(PG[name])
-    for name in (
-        "Industry",
-        "Project",
-        "Park",
-        "Region",
-        "Document",
-        "FiveYearPlan",
-        "WorkReport",
-        "Indicator",
-        "Division",
-        "Box",
-    )
-)
+#: Properties whose values name a node, in order of preference (:mod:`plangraph.reading.labels`).
+LABEL_PROPERTIES = label_rule.NAME_PROPERTY_IRIS
 #: Incoming links shown per predicate on an entity page (the rest are counted and linked to SPARQL).
 INCOMING_PER_PREDICATE = 25
 MENTIONS_SHOWN = 100
-#: IRIs per VALUES block of a look-up query (keeps each query text modest).
-VALUES_BATCH = 200
+
+__all__ = ["Term", "compact", "optional_term", "term"]
 
 
 # --- terms -----------------------------------------------------------------------------------
 
 
-def compact(iri: str) -> str:
-    """``pg:Project`` / ``id:region/210800`` for IRIs under a standard prefix, else the IRI."""
-    best = ""
-    for prefix, namespace in STANDARD_PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best):
-            best = namespace
-            short = f"{prefix}:{iri[len(namespace) :]}"
-    return short if best else iri
-
-
-@dataclass
-class Term:
-    """An RDF term as shown on a page: a link (IRI), a value (literal) or a blank node."""
-
-    kind: str
-    value: str
-    label: str = ""
-    lang: str = ""
-    datatype: str = ""
-
-    @property
-    def is_iri(self) -> bool:
-        return self.kind == "uri"
-
-    @property
-    def text(self) -> str:
-        return self.label or (compact(self.value) if self.is_iri else self.value)
-
-    def to_json(self) -> dict:
-        out = {"type": self.kind, "value": self.value}
-        if self.label:
-            out["label"] = self.label
-        if self.lang:
-            out["lang"] = self.lang
-        if self.datatype:
-            out["datatype"] = self.datatype
-        return out
-
-
 def term(binding: dict) -> Term:
     """The term of one SPARQL JSON binding."""
-    kind = binding["type"]
-    kind = "literal" if kind == "typed-literal" else kind
-    return Term(
-        kind, binding["value"], lang=binding.get("xml:lang", ""), datatype=binding.get("datatype", "")
-    )
+    return term_from_json(binding)
 
 
 def optional_term(binding: dict | None) -> Term | None:
@@ -121,61 +62,25 @@ def _int(row: dict, name: str) -> int | None:
         return None
 
 
-def _values_block(variable: str, iris: list[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(iri_ref(i) for i in iris)} }}"
-
-
-def _best_label(candidates: list[tuple[str, str, str]]) -> str:
-    """The label to show from (property, value, lang): preferred property first, Chinese first."""
-
-    def rank(c: tuple[str, str, str]) -> tuple[int, int, int]:
-        prop, value, lang = c
-        lang_rank = 0 if lang.startswith("zh") else (1 if not lang else 2)
-        return (LABEL_PROPERTIES.index(prop) if prop in LABEL_PROPERTIES else 99, lang_rank, len(value))
-
-    return min(candidates, key=rank)[1] if candidates else ""
-
-
-def _batches(iris: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(iris), VALUES_BATCH):
-        yield iris[start : start + VALUES_BATCH]
-
-
 async def labels(engine: QueryEngine, iris: list[str]) -> dict[str, str]:
-    """Display labels of IRIs: prefLabel / label / title (with a division's number) / quote."""
-    wanted = sorted({i for i in iris if i})
+    """Display labels of IRIs, by the one label rule of :mod:`plangraph.reading.labels`."""
     found: dict[str, str] = {}
-    for chunk in _batches(wanted):
-        rows = await engine.select(
-            f"""SELECT ?x ?p ?l ?n WHERE {{
-                {_values_block("x", chunk)}
-                {{ VALUES ?p {{ {" ".join(iri_ref(p) for p in LABEL_PROPERTIES)} }} ?x ?p ?l }}
-                UNION {{ ?x pg:number ?n }}
-            }}"""
+    for chunk in slices(i for i in iris if i):
+        rows = await engine.select(label_rule.LABEL_QUERY.replace("{VALUES}", values_block("x", chunk)))
+        found.update(
+            label_rule.labels_from_rows(
+                (r["x"]["value"], r["p"]["value"], r["l"]["value"], r["l"].get("xml:lang", "")) for r in rows
+            )
         )
-        candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        numbers: dict[str, str] = {}
-        for row in rows:
-            x = row["x"]["value"]
-            if "n" in row:
-                numbers[x] = row["n"]["value"]
-            else:
-                candidates[x].append((row["p"]["value"], row["l"]["value"], row["l"].get("xml:lang", "")))
-        for x in chunk:
-            label = _best_label(candidates.get(x, []))
-            number = numbers.get(x, "")
-            if number and label and not label.startswith(number):
-                label = f"{number} {label}"
-            found[x] = label or number
-    return {k: v for k, v in found.items() if v}
+    return found
 
 
 async def label_terms(engine: QueryEngine, terms: Sequence[Term | None]) -> None:
     """Fill in the labels of the IRI terms (in place)."""
-    names = await labels(engine, [t.value for t in terms if t is not None and t.is_iri])
+    found = await labels(engine, [t.value for t in terms if t is not None and t.is_iri])
     for t in terms:
         if t is not None and t.is_iri:
-            t.label = names.get(t.value, "")
+            t.label = found.get(t.value, "")
 
 
 # --- mentions and evidence -------------------------------------------------------------------
@@ -237,7 +142,7 @@ async def document_files(engine: QueryEngine, documents: list[str]) -> dict[str,
     if not wanted:
         return {}
     rows = await engine.select(
-        f"SELECT ?doc ?file WHERE {{ {_values_block('doc', wanted)} ?doc pg:sourceFile ?file }}"
+        f"SELECT ?doc ?file WHERE {{ {values_block('doc', wanted)} ?doc pg:sourceFile ?file }}"
     )
     return {row["doc"]["value"]: row["file"]["value"] for row in rows}
 
@@ -277,52 +182,26 @@ class Hit:
         }
 
 
-def normalise_query(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
 async def search(engine: QueryEngine, text: str, limit: int = 50) -> list[Hit]:
-    """Entities whose name contains ``text`` (any label property, case-insensitive), best first."""
-    wanted = normalise_query(text).lower()
-    if not wanted:
+    """Entities whose name contains ``text`` (any label property, case-insensitive), best first
+    (ranked as :func:`plangraph.reading.names.rank_hits` ranks them)."""
+    if not names.normalise_query(text):
         return []
-    rows = await engine.select(
-        f"""SELECT DISTINCT ?s ?name WHERE {{
-            VALUES ?p {{ {" ".join(iri_ref(p) for p in LABEL_PROPERTIES if p != str(PG.quote))} }}
-            ?s ?p ?name .
-            FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?name)), {string_literal(wanted)}))
-        }} LIMIT 2000"""
-    )
-    matched: dict[str, str] = {}
-    for row in rows:
-        iri, name = row["s"]["value"], row["name"]["value"]
-        if iri not in matched or _match_rank(name, wanted) < _match_rank(matched[iri], wanted):
-            matched[iri] = name
+    rows = await engine.select(names.search_query(text))
+    matched = names.best_names(((r["s"]["value"], r["name"]["value"]) for r in rows), text)
     if not matched:
         return []
     types = await _types(engine, list(matched))
-    hits = []
-    for iri, name in matched.items():
-        kinds = types.get(iri, [])
-        type_rank = min((TYPE_PRIORITY.index(t.value) for t in kinds if t.value in TYPE_PRIORITY), default=99)
-        hits.append(
-            Hit(Term("uri", iri), name, kinds, (_match_rank(name, wanted), type_rank, len(name), iri))
-        )
-    hits.sort(key=lambda h: h.rank)
-    hits = hits[:limit]
+    ranked = names.rank_hits(matched, {iri: [t.value for t in ts] for iri, ts in types.items()}, text)
+    hits = [Hit(Term("uri", m.iri), m.name, types.get(m.iri, []), m.rank) for m in ranked[:limit]]
     await label_terms(engine, [h.node for h in hits] + [t for h in hits for t in h.types])
     return hits
 
 
-def _match_rank(name: str, wanted: str) -> int:
-    name = normalise_query(name).lower()
-    return 0 if name == wanted else 1 if name.startswith(wanted) else 2
-
-
 async def _types(engine: QueryEngine, iris: list[str]) -> dict[str, list[Term]]:
     out: dict[str, list[Term]] = defaultdict(list)
-    for chunk in _batches(iris):
-        rows = await engine.select(f"SELECT DISTINCT ?x ?t WHERE {{ {_values_block('x', chunk)} ?x a ?t }}")
+    for chunk in slices(iris):
+        rows = await engine.select(f"SELECT DISTINCT ?x ?t WHERE {{ {values_block('x', chunk)} ?x a ?t }}")
         for row in rows:
             out[row["x"]["value"]].append(Term("uri", row["t"]["value"]))
     return out
@@ -596,7 +475,7 @@ async def _supporters(engine: QueryEngine, industry: str, predicate: str) -> lis
     if missing:  # no reified evidence: show where the node itself is named
         fallback = await engine.select(
             f"""SELECT ?x ?m ?doc ?start ?end ?line ?quote WHERE {{
-                {_values_block("x", sorted(set(missing)))} ?x pg:mention ?m . {_MENTION_FIELDS}
+                {values_block("x", sorted(set(missing)))} ?x pg:mention ?m . {_MENTION_FIELDS}
             }} ORDER BY ?x ?doc ?start"""
         )
         by_node: dict[str, list[Mention]] = defaultdict(list)
@@ -651,7 +530,7 @@ async def _add_places(engine: QueryEngine, supports: list[Support]) -> None:
     if not iris:
         return
     rows = await engine.select(
-        f"SELECT DISTINCT ?x ?r WHERE {{ {_values_block('x', iris)} ?x pg:locatedIn ?r }}"
+        f"SELECT DISTINCT ?x ?r WHERE {{ {values_block('x', iris)} ?x pg:locatedIn ?r }}"
     )
     where: dict[str, list[Term]] = defaultdict(list)
     for row in rows:

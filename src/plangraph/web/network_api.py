@@ -21,8 +21,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from ..export import EXPORT_FORMATS, FORMATS
-from ..network import NODE_TYPES, ROUTES
+from ..reading.nodes import NODE_TYPES
 from ..settings import Settings
+from ..trace import ROUTES
 from .sparql import TRUNCATED_HEADER
 from .worker_process import Outcome
 from .workers import EngineError, QueryEngine, QueryTimeout
@@ -140,6 +141,62 @@ class CompareResponse(BaseModel):
     indicators_only_b: list[NodeModel]
 
 
+class ConceptModel(BaseModel):
+    iri: str
+    label: str
+    measure: str = Field(description="Level, Growth or Reduction (empty when the scheme does not say)")
+    unit: str | None = Field(description="the concept's default unit, that `comparable` is in")
+    change_of: str | None = Field(description="for a growth or reduction concept: its level concept")
+    changes: list[str] = Field(description="for a level concept: its growth and reduction concepts")
+
+
+class ComparedValueModel(BaseModel):
+    document: str
+    document_label: str
+    source_file: str
+    period: str = Field(description="a plan's years (2016–2020), or the year a work report is delivered in")
+    place: NodeModel | None
+    indicator: NodeModel = Field(description="the indicator as the document prints it")
+    year: int | None
+    text: str = Field(description="the value as printed")
+    kind: str = Field(description="Baseline, Target or Actual")
+    source: str = Field(description="table, growth column or sentence")
+    amount: str | None
+    upper: str | None = Field(description="the upper end of a range (5%—5.5%)")
+    unit: str | None
+    qualifier: str | None = Field(description="AtLeast, MoreThan, AtMost, LessThan or Approximately")
+    cumulative: bool = Field(description="a total over the plan period ([5], 〔20〕)")
+    form: str | None = Field(
+        description="for a target that is no number: AssignedByHigherLevel, InStepWith, …"
+    )
+    comparable: str | None = Field(description="the amount in the concept's unit (a range: its middle)")
+    evidence: EvidenceModel | None
+    mention: str | None = Field(description="IRI of the pg:Mention (open /source?mention=… to see it)")
+
+
+class IndicatorComparisonResponse(BaseModel):
+    concept: ConceptModel
+    places: list[str]
+    years: list[int]
+    count: int
+    rows: list[ComparedValueModel]
+
+
+class PriorityCellModel(BaseModel):
+    row: str = Field(description="IRI of the place (or document)")
+    industry: str
+    evidence: list[EvidenceModel]
+
+
+class PrioritiesResponse(BaseModel):
+    by: str = Field(description="place or document")
+    rows: list[NodeModel]
+    industries: list[NodeModel]
+    cells: list[PriorityCellModel] = Field(
+        description="the promoted (row, industry) pairs, with their sentences"
+    )
+
+
 class ProblemModel(BaseModel):
     detail: str
     name: str | None = None
@@ -197,6 +254,14 @@ async def run_call(engine: QueryEngine, call: str, params: dict, timeout: float 
     except EngineError as err:
         body = json.dumps({"detail": err.message}, ensure_ascii=False).encode("utf-8")
         return Outcome(err.status, body, "application/json")
+
+
+def _download(outcome: Outcome, stem: str, fmt: str) -> Response:
+    """The answer; a CSV one as an attachment."""
+    response = _answer(outcome)
+    if outcome.status == 200 and fmt == "csv":
+        response.headers["Content-Disposition"] = content_disposition(f"{stem}.csv", f"{stem}.csv")
+    return response
 
 
 def split_types(values: list[str] | None) -> list[str]:
@@ -287,6 +352,79 @@ def network_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         """Industries B promotes that A does not (added), the reverse (dropped) and both (kept);
         indicators with a target in both plans with the change (B minus A)."""
         return _answer(await run_call(engine, "compare", {"a": a.strip(), "b": b.strip()}))
+
+    @router.get(
+        "/compare/indicator",
+        summary="One indicator across documents, places and years: values, units, kinds and evidence",
+        response_class=Response,
+        responses={
+            200: {
+                "model": IndicatorComparisonResponse,
+                "content": {"application/json": {}, "text/csv": {}},
+            },
+            **_errors(400, 404, 503),
+        },
+    )
+    async def api_compare_indicator(
+        indicator: str = Query(
+            ...,
+            min_length=1,
+            max_length=200,
+            description="an indicator (地区生产总值, GDP, 城镇化率), concept key or IRI",
+        ),
+        documents: Annotated[
+            list[str] | None,
+            Query(description="documents (IRI, source file or title), comma-separated or repeated"),
+        ] = None,
+        places: Annotated[
+            list[str] | None, Query(description="places: documents about them or within them")
+        ] = None,
+        years: str | None = Query(None, max_length=100, description="2025, 2020-2025 or 2020,2025"),
+        format: str = Query("json", pattern="^(json|csv)$", description="json, or csv for a spreadsheet"),
+    ) -> Response:
+        """Every value of the indicator's concept: table cells, targets stated in sentences and (for
+        a growth concept) the growth columns of its level's rows. Printed names meet through the
+        concept (国内生产总值 and 地区生产总值 are GDP); `comparable` is the amount in the concept's
+        unit (4.7 万元 is 47000 元)."""
+        params: dict[str, Any] = {"indicator": indicator.strip(), "format": format}
+        for name, value in (("documents", documents), ("places", places)):
+            chosen = split_types(value)
+            if chosen:
+                params[name] = chosen
+        if years and years.strip():
+            params["years"] = years.strip()
+        outcome = await run_call(engine, "compare_indicator", params)
+        return _download(outcome, "plangraph-indicator", format)
+
+    @router.get(
+        "/compare/priorities",
+        summary="Which places (or documents) promote which industries, with the sentences",
+        response_class=Response,
+        responses={
+            200: {"model": PrioritiesResponse, "content": {"application/json": {}, "text/csv": {}}},
+            **_errors(400, 404, 503),
+        },
+    )
+    async def api_priorities(
+        industries: Annotated[
+            list[str] | None,
+            Query(description="industries, comma-separated or repeated (default: the most promoted)"),
+        ] = None,
+        documents: Annotated[list[str] | None, Query(description="only these documents")] = None,
+        places: Annotated[list[str] | None, Query(description="only documents about these places")] = None,
+        by: str = Query("place", pattern="^(place|document)$", description="rows: place or document"),
+        top: int = Query(20, ge=1, le=200, description="industries shown when none are given"),
+        format: str = Query("json", pattern="^(json|csv)$"),
+    ) -> Response:
+        """An industry asked for counts with its narrower ones; each promoted cell lists the
+        sentences that set the goal (with the IRI of their mention)."""
+        params: dict[str, Any] = {"by": by, "top": top, "format": format}
+        for name, value in (("industries", industries), ("documents", documents), ("places", places)):
+            chosen = split_types(value)
+            if chosen:
+                params[name] = chosen
+        outcome = await run_call(engine, "priorities", params)
+        return _download(outcome, "plangraph-priorities", format)
 
     @router.get(
         "/export",

@@ -1,6 +1,7 @@
 """Traces, paths, plan comparisons and exports, run inside a query worker process.
 
-:mod:`plangraph.network` and :mod:`plangraph.export` read a pyoxigraph store through many small
+The traversals (:mod:`plangraph.trace`, :mod:`plangraph.network`, :mod:`plangraph.compare`) and
+:mod:`plangraph.export` read a pyoxigraph store through many small
 queries and then work in Python (NetworkX); neither part can be interrupted from another thread.
 So the web app runs them where the store already is, in the query workers
 (:class:`~plangraph.web.workers.QueryEngine`), with the same guard as SPARQL: a call that outlives
@@ -23,23 +24,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..compare import compare_indicator, compare_plans, parse_years, priorities
+from ..evidence import format_path
 from ..export import export_bytes
-from ..network import (
-    AmbiguousEntity,
-    UnknownEntity,
-    compare_plans,
-    describe,
-    format_path,
-    resolve,
-    shortest_path,
-    trace_industry,
-)
+from ..network import shortest_path
+from ..reading.names import AmbiguousEntity, UnknownEntity, resolve
+from ..reading.nodes import describe
+from ..reading.sparql import VALUES_BATCH
 from ..settings import get_settings, set_settings
 from ..store import select
+from ..trace import trace_industry
 from .worker_process import NETWORK_SETTINGS, Job, Outcome
-
-#: (document, line) pairs per mention look-up query.
-_MENTION_BATCH = 200
 
 JSON_TYPE = "application/json"
 
@@ -80,8 +75,8 @@ def link_mentions(store: ox.Store, data: Any) -> None:
     }
     found: dict[tuple[str, int, str], tuple[int, str]] = {}
     ordered = sorted(wanted)
-    for i in range(0, len(ordered), _MENTION_BATCH):
-        rows = " ".join(f"({ox.NamedNode(d)} {line})" for d, line in ordered[i : i + _MENTION_BATCH])
+    for i in range(0, len(ordered), VALUES_BATCH):
+        rows = " ".join(f"({ox.NamedNode(d)} {line})" for d, line in ordered[i : i + VALUES_BATCH])
         answer = select(
             store,
             f"""SELECT ?doc ?line ?m ?q ?start WHERE {{ VALUES (?doc ?line) {{ {rows} }}
@@ -140,6 +135,52 @@ def compare(store: ox.Store, params: dict) -> Outcome:
     return _json(compare_plans(store, _text(params, "a"), _text(params, "b")).to_json())
 
 
+def _names(params: dict, name: str) -> list[str] | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"parameter {name!r} is a list of names")
+    return [v for v in value if v.strip()] or None
+
+
+def _csv(text: str) -> Outcome:
+    # a byte order mark, so that spreadsheet programs read the Chinese as UTF-8
+    return Outcome(200, ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", kind="csv")
+
+
+def compare_many(store: ox.Store, params: dict) -> Outcome:
+    """One indicator across documents, places and years (``format``: json or csv)."""
+    comparison = compare_indicator(
+        store,
+        _text(params, "indicator"),
+        documents=_names(params, "documents"),
+        places=_names(params, "places"),
+        years=parse_years(params.get("years") or None),
+    )
+    if params.get("format") == "csv":
+        return _csv(comparison.to_csv())
+    return _json(comparison.to_json())
+
+
+def industry_priorities(store: ox.Store, params: dict) -> Outcome:
+    """Places (or documents) x industries with the sentences (``format``: json or csv)."""
+    top = params.get("top", 20)
+    matrix = priorities(
+        store,
+        industries=_names(params, "industries"),
+        documents=_names(params, "documents"),
+        places=_names(params, "places"),
+        by=params.get("by") or "place",
+        top=int(top) if isinstance(top, int | str) and str(top).isdigit() else 20,
+    )
+    if params.get("format") == "csv":
+        return _csv(matrix.to_csv())
+    data = matrix.to_json()
+    link_mentions(store, data)
+    return _json(data)
+
+
 def export(store: ox.Store, params: dict) -> Outcome:
     depth = params.get("depth")
     types = params.get("types") or None
@@ -169,6 +210,8 @@ CALLS: dict[str, Callable[[ox.Store, dict], Outcome]] = {
     "trace": trace,
     "path": path,
     "compare": compare,
+    "compare_indicator": compare_many,
+    "priorities": industry_priorities,
     "export": export,
 }
 

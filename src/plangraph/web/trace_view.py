@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from ..network import NODE_TYPES, PALETTE, ROUTES
+from ..reading.nodes import NODE_TYPES, PALETTE
+from ..trace import ROUTES
 from .pages import entity_url
 
 #: How the routes are named on the page, strongest first (``narrower`` ranks a project that
