@@ -214,7 +214,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    from .settings import SettingError
+
+    try:
+        args = make_parser().parse_args(argv)
+    except SettingError as err:  # PLANGRAPH_QUERY_TIMEOUT=abc: say which variable, no traceback
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     set_settings(None)
     try:
         return int(args.func(args) or 0)

@@ -65,6 +65,14 @@ def uses_service(text: str) -> bool:
     return any(t.is_keyword("SERVICE") for t in tokens(text))
 
 
+def fetches_remote(text: str) -> str | None:
+    """``SERVICE`` or ``LOAD`` if a query or update would make the server fetch a URL, else None."""
+    for token in tokens(text):
+        if token.is_keyword("SERVICE", "LOAD"):
+            return token.text.upper()
+    return None
+
+
 class DatasetConflict(ValueError):
     """The protocol named a dataset for an update that declares its own (USING / WITH)."""
 
