@@ -200,12 +200,12 @@ class _Worker:
                     self.last_words.append(line)
                     log.warning("query worker %d: %s", self.pid, line)
 
-    def death(self, wait: float = 2.0) -> str:
-        """Why the process ended, once it has: the signal or exit status and its last words."""
+    def death(self, memory_mb: int, wait: float = 2.0) -> tuple[str, str]:
+        """Why the process ended, once it has (the signal or exit status), and its last words."""
         try:
             code = self.process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
-            return "it stopped answering"
+            return "it stopped answering", ""
         if code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -217,8 +217,12 @@ class _Worker:
         time.sleep(0.05)  # let the reader thread take the last lines
         words = " / ".join(self.last_words)
         if "memory allocation" in words or "MemoryError" in words or "Cannot allocate" in words:
-            reason = "it ran out of memory (worker_memory_mb); " + reason
-        return f"{reason}; last output: {words}" if words else reason
+            reason = (
+                f"it needed more memory than a worker may use (worker_memory_mb = {memory_mb} MiB); {reason}"
+            )
+        elif code == -signal.SIGSEGV:
+            reason = f"it crashed ({reason})"
+        return reason, words
 
     @property
     def pid(self) -> int:
@@ -288,16 +292,18 @@ class _Waiter:
 
     client: str
     future: asyncio.Future
+    query: str = ""
 
 
 class _FairQueue:
     """Idle workers and the requests waiting for one, served fairly between clients.
 
-    A client may run ``per_client`` jobs at once. A slow client -- one whose recent jobs ran longer
-    than ``slow`` seconds on average -- may not take the last ``reserved`` idle workers, so quick
-    queries always find one. Among the clients allowed to start, the next free worker goes to a
-    quick client before a slow one, then to the one with the fewest jobs running, then to the one
-    served longest ago.
+    A client may run ``per_client`` jobs at once. A slow job -- one from a client whose recent jobs
+    ran longer than ``slow`` seconds on average, or one whose very text did -- may not take the
+    last ``reserved`` idle workers, so quick queries always find one. Among the jobs allowed to
+    start, the next free worker goes to a quick one before a slow one, then to the client with the
+    fewest jobs running, then to the one served longest ago. (The first run of a slow query from a
+    new client is not known to be slow: it is limited by ``per_client`` alone.)
     """
 
     #: Weight of the newest job in a client's moving average of job times.
@@ -315,16 +321,18 @@ class _FairQueue:
         self.served = 0
         self._last_served: OrderedDict[str, int] = OrderedDict()
         self._job_seconds: dict[str, float] = {}
+        self._query_seconds: OrderedDict[str, float] = OrderedDict()
 
-    def is_slow(self, client: str) -> bool:
-        return self._job_seconds.get(client, 0.0) > self.slow
+    def is_slow(self, client: str, query: str = "") -> bool:
+        slow_client = self._job_seconds.get(client, 0.0) > self.slow
+        return slow_client or (bool(query) and self._query_seconds.get(query, 0.0) > self.slow)
 
-    def _may_start(self, client: str) -> bool:
+    def _may_start(self, client: str, query: str = "") -> bool:
         if client == LOCAL:
             return True
         if self.running[client] >= self.per_client:
             return False
-        return not self.is_slow(client) or len(self.idle) > self.reserved
+        return not self.is_slow(client, query) or len(self.idle) > self.reserved
 
     def _give(self, client: str) -> _Worker:
         self.running[client] += 1
@@ -336,14 +344,14 @@ class _FairQueue:
             self._job_seconds.pop(forgotten, None)
         return self.idle.popleft()
 
-    def try_take(self, client: str) -> _Worker | None:
-        """A worker at once, if one is idle, nobody is queued and the client may start."""
-        if self.idle and not self.waiting and self._may_start(client):
+    def try_take(self, client: str, query: str = "") -> _Worker | None:
+        """A worker at once, if one is idle, nobody is queued and the job may start."""
+        if self.idle and not self.waiting and self._may_start(client, query):
             return self._give(client)
         return None
 
-    def enqueue(self, client: str, future: asyncio.Future) -> _Waiter:
-        waiter = _Waiter(client, future)
+    def enqueue(self, client: str, future: asyncio.Future, query: str = "") -> _Waiter:
+        waiter = _Waiter(client, future, query)
         self.waiting.setdefault(client, deque()).append(waiter)
         return waiter
 
@@ -355,24 +363,36 @@ class _FairQueue:
             if not queue:
                 del self.waiting[waiter.client]
 
-    def done(self, client: str, seconds: float | None = None) -> None:
-        """A job of ``client`` ended after running ``seconds`` (None: it never ran)."""
+    def done(self, client: str, seconds: float | None = None, query: str = "") -> None:
+        """A job of ``client`` (``query``: its hash) ended after running ``seconds`` (None: it never ran)."""
         self.running[client] -= 1
         if self.running[client] <= 0:
             del self.running[client]
-        if seconds is not None and client != LOCAL:
+        if seconds is None:
+            return
+        if client != LOCAL:
             before = self._job_seconds.get(client, seconds)
             self._job_seconds[client] = before + self.SMOOTHING * (seconds - before)
+        if query:
+            before = self._query_seconds.pop(query, seconds)
+            self._query_seconds[query] = before + self.SMOOTHING * (seconds - before)
+            while len(self._query_seconds) > self.MEMORY:
+                self._query_seconds.popitem(last=False)
 
     def dispatch(self) -> None:
         """Hand idle workers to waiting requests, fairly, while any may start."""
         while self.idle and self.waiting:
-            allowed = [c for c in self.waiting if self._may_start(c)]
+            # Each client's queue is served in order: its first job decides whether it may start.
+            allowed = [c for c, q in self.waiting.items() if self._may_start(c, q[0].query)]
             if not allowed:
                 return
             client = min(
                 allowed,
-                key=lambda c: (self.is_slow(c), self.running[c], self._last_served.get(c, 0)),
+                key=lambda c: (
+                    self.is_slow(c, self.waiting[c][0].query),
+                    self.running[c],
+                    self._last_served.get(c, 0),
+                ),
             )
             queue = self.waiting[client]
             waiter = queue.popleft()
@@ -622,17 +642,17 @@ class QueryEngine:
 
     # --- running jobs ----------------------------------------------------------------------
 
-    async def _acquire(self, client: str, deadline: float) -> _Worker:
+    async def _acquire(self, client: str, deadline: float, query: str = "") -> _Worker:
         if not self._started:
             await self.start()
         if self._closing:
             raise EngineUnavailable("the server is shutting down; try again shortly")
         assert self._loop is not None
         while True:
-            worker = self._queue.try_take(client)
+            worker = self._queue.try_take(client, query)
             if worker is None:
                 future: asyncio.Future = self._loop.create_future()
-                waiter = self._queue.enqueue(client, future)
+                waiter = self._queue.enqueue(client, future, query)
                 self._queue.dispatch()
                 remaining = deadline - self._loop.time()
                 try:
@@ -709,14 +729,15 @@ class QueryEngine:
             outcome.message = "the server is shutting down; try again shortly"
         else:
             self.stats.crashes += 1
-            reason = worker.death()
+            reason, words = worker.death(self.settings.worker_memory_mb)
             log.error(
-                "query worker %d died running query %s (%s, %d characters): %s",
+                "query worker %d died running query %s (%s, %d characters): %s%s",
                 worker.pid,
                 digest,
                 job.op,
                 len(job.text),
                 reason,
+                f"; its last output: {words}" if words else "",
             )
             outcome.message = (
                 f"the query worker stopped while running this query: {reason}. It has been replaced "
@@ -733,7 +754,8 @@ class QueryEngine:
         deadline = arrived + timeout
         self._in_flight += 1
         try:
-            worker = await self._acquire(client, deadline)
+            digest = query_hash(job.text)
+            worker = await self._acquire(client, deadline, digest)
             waited = self._loop.time() - arrived
             ran: float | None = None
             try:
@@ -754,7 +776,7 @@ class QueryEngine:
             finally:
                 if ran is None:
                     ran = self._loop.time() - arrived - waited
-                self._queue.done(client, ran)
+                self._queue.done(client, ran, digest)
             if job.op == "update" and outcome.status < 300:
                 self._journal.append((job.text, job.base_iri))
                 worker.applied = len(self._journal)
