@@ -428,12 +428,21 @@ _OPENAPI = {
             "description": "results, a graph or the service description, in the negotiated format",
             "content": {f.media_type: {} for f in conneg.all_formats()},
         },
-        "400": {"description": "syntax error or malformed request (plain text message)"},
+        "204": {"description": "the update was applied"},
+        "303": {"description": "a browser asking for HTML without a query is sent to the editor"},
+        "400": {
+            "description": "syntax error, malformed request, a query nested deeper than "
+            "max_query_nesting, SERVICE or LOAD (plain text message)"
+        },
         "401": {"description": "update without the right token"},
         "403": {"description": "update on a read-only endpoint"},
         "413": {"description": "query or request body too large"},
         "415": {"description": "unsupported Content-Type or charset"},
-        "503": {"description": "the query hit query_timeout, or every worker is busy"},
+        "503": {
+            "description": "the query hit query_timeout (time waiting for a worker included), no "
+            "worker became free in time, its worker ran out of memory (worker_memory_mb) or crashed, "
+            "or the server is shutting down (plain text message; Retry-After)"
+        },
     },
 }
 
