@@ -81,6 +81,9 @@ class Settings:
     slow_query_seconds: float = 0.5
     """A client whose recent queries ran longer than this on average (a moving average, time outs
     included) is a slow client, and is served after the others."""
+    sparql_backend: str | None = None
+    """URL of an external SPARQL endpoint to pass queries to, with the same limits, instead of the
+    embedded store (``plangraph serve --sparql-backend``; docs/serving.md)."""
     build_check_interval: float = 1.0
     """Seconds between checks that the build being served was replaced (another ``plangraph
     build`` into the same folder); when it was, every worker is switched to the new build at once."""

@@ -97,6 +97,7 @@ def serve(
     port: int,
     allow_updates: bool = False,
     update_token: str | None = None,
+    sparql_backend: str | None = None,
 ) -> None:
     """Serve the app with uvicorn until interrupted (`plangraph serve`)."""
     import uvicorn
@@ -108,10 +109,18 @@ def serve(
         raise ValueError(
             "--allow-updates needs --update-token (or PLANGRAPH_UPDATE_TOKEN): updates are never open"
         )
+    sparql_backend = sparql_backend or base.sparql_backend
+    if sparql_backend and allow_updates:
+        raise ValueError("--sparql-backend serves queries only: updates go to the backend itself")
     settings = base.with_overrides(
-        allow_updates=allow_updates, update_token=update_token, host=host, port=port
+        allow_updates=allow_updates,
+        update_token=update_token,
+        host=host,
+        port=port,
+        sparql_backend=sparql_backend,
     )
-    check_build(Path(build_dir), settings)
+    if not sparql_backend:
+        check_build(Path(build_dir), settings)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     app = create_app(Path(build_dir), settings)
     # On SIGTERM uvicorn stops accepting and waits for the requests under way: every one of them

@@ -418,6 +418,7 @@ class QueryEngine:
         self.build_dir = Path(build_dir)
         # Updates need a writable copy: with them allowed every worker loads the store in memory.
         self.in_memory = self.settings.store_in_memory or self.settings.allow_updates
+        self.backend = self.settings.sparql_backend
         self.workers_wanted = max(1, int(self.settings.query_workers))
         self.stats = EngineStats()
         self._journal: list[tuple[str, str | None]] = []
@@ -474,7 +475,7 @@ class QueryEngine:
             # _die_with_parent: a worker dies with the thread that started it).
             self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plangraph-spawner")
             self._closed = self._closing = False
-            self._identity = build_identity(self.build_dir)
+            self._identity = () if self.backend else build_identity(self.build_dir)
             try:
                 fresh = await self._spawn_set(self._generation)
             except EngineError:
@@ -484,13 +485,17 @@ class QueryEngine:
                 self._admit(worker)
             self._started = True
             atexit.register(self._kill_all)
-            if self.settings.build_check_interval > 0:
+            if self.settings.build_check_interval > 0 and not self.backend:
                 self._watcher = asyncio.ensure_future(self._watch_build())
             log.info(
                 "%d query workers ready (%s quads, %s, start-up %s s)",
                 len(self._workers),
                 fresh[0].info.get("quads"),
-                "in memory" if self.in_memory else "sharing the on-disk store",
+                f"passing queries to {self.backend}"
+                if self.backend
+                else "in memory"
+                if self.in_memory
+                else "sharing the on-disk store",
                 ", ".join(f"{w.info.get('startup_seconds', 0):.2f}" for w in fresh),
             )
 
@@ -505,7 +510,7 @@ class QueryEngine:
             return_exceptions=True,
         )
         failures = [s for s in spawned if isinstance(s, BaseException)]
-        workers = [w for w in spawned if isinstance(w, _Worker)]
+        workers = [w for w in spawned if not isinstance(w, BaseException)]
         if failures:
             for worker in workers:
                 worker.close()
@@ -550,6 +555,12 @@ class QueryEngine:
         spawner = self._spawner
         if spawner is None:
             raise EngineUnavailable("the query engine is stopped")
+        if self.backend:
+            from .backend import RemoteWorker
+
+            remote = RemoteWorker(self.backend, generation)
+            remote.wait_ready(self.settings.query_timeout)
+            return remote  # type: ignore[return-value]  (the engine needs only call/kill/close)
         worker = spawner.submit(
             _Worker,
             self.build_dir,
@@ -846,6 +857,10 @@ class QueryEngine:
         are cached until an update changes the data.
         """
         timeout = self.settings.query_timeout if timeout is None else timeout
+        if self.backend:
+            raise EngineUnavailable(
+                f"{call} needs the embedded store; this server passes queries to a SPARQL backend"
+            )
         settings = {name: getattr(self.settings, name) for name in NETWORK_SETTINGS}
         job = Job("network", call, params=params, settings=settings)
         key = f"{call}\n{_stable_json(params)}"
@@ -909,5 +924,6 @@ class QueryEngine:
             "updates_applied": len(self._journal),
             "worker_startup_seconds": [round(s, 3) for s in self.stats.startup_seconds],
             "in_memory": self.in_memory,
+            "sparql_backend": self.backend,
             "pid": os.getpid(),
         }
