@@ -222,6 +222,11 @@ def test_fair_queue_rules() -> None:
         assert slow_wait.done() and queue.queued() == 0
         # The engine used as a library (no request, no client) has no limits.
         assert queue.try_take(LOCAL) is not None
+        # A quick client that already runs a query may not take the last idle worker either.
+        fresh = _FairQueue(per_client=2, reserved=1, slow=0.5)
+        fresh.idle.extend([_Stub(), _Stub()])  # type: ignore[list-item]
+        assert fresh.try_take("c") is not None and fresh.try_take("c") is None
+        assert fresh.try_take("d") is not None
 
     asyncio.run(scenario())
 
@@ -252,9 +257,7 @@ def test_simple_queries_stay_fast_while_two_clients_hammer_heavy_ones(build: Pat
         hammers = [threading.Thread(target=hammer, args=(a,)) for a in ("127.0.0.2", "127.0.0.3") * 2]
         for thread in hammers:
             thread.start()
-        # The first round of heavy queries is not yet known to be slow (see _FairQueue): the probes
-        # start once it has been answered and the heavy clients run their second.
-        time.sleep(2.5)
+        time.sleep(1.0)  # the heavy queries are running
         latencies, statuses = [], []
         transport = httpx.HTTPTransport(local_address="127.0.0.4")
         with httpx.Client(transport=transport, timeout=30) as probe:

@@ -76,8 +76,9 @@ class Settings:
     """Queries of one client (one IP address) that may run at once; the client's further queries
     wait in its own queue, and the time they wait counts toward ``query_timeout``."""
     reserved_workers: int = 1
-    """Idle workers a slow client may not take (see ``slow_query_seconds``), so that clients
-    sending slow queries cannot starve the rest: quick queries always find a worker."""
+    """Idle workers kept for clients with nothing running and no record of slow queries (see
+    ``slow_query_seconds``): clients sending slow queries cannot starve the rest, whose quick
+    queries always find a worker. Keep ``query_workers`` above ``reserved_workers + 1``."""
     slow_query_seconds: float = 0.5
     """A client whose recent queries ran longer than this on average (a moving average, time outs
     included) is a slow client, and is served after the others."""

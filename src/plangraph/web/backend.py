@@ -13,6 +13,7 @@ the query too. Updates are not passed on, and traces and exports need the embedd
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
@@ -82,7 +83,11 @@ class RemoteWorker:
             "backend": self.url,
         }
 
-    def call(self, job: Job) -> Outcome:
+    async def call(self, job: Job) -> Outcome:
+        """The job, run in a thread (httpx's blocking client; closing it ends a request at once)."""
+        return await asyncio.get_running_loop().run_in_executor(None, self.call_blocking, job)
+
+    def call_blocking(self, job: Job) -> Outcome:
         started = time.perf_counter()
         try:
             outcome = self._call(job)

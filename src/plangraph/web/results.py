@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ..vocab import STANDARD_PREFIXES
 from .conneg import Format
-from .sparql_text import tokens
+from .sparql_text import Shape, shape
 
 #: Prefixes used when writing Turtle, TriG and RDF/XML: the ones queries get predeclared.
 PREFIXES = STANDARD_PREFIXES
@@ -65,35 +65,27 @@ class Written:
 
 def query_form(text: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (the first at the top level), or ``""``."""
-    for token in tokens(text):
-        if token.depth == 0 and token.is_keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return token.text.upper()
-    return ""
+    return shape(text).form
 
 
-def cap_select(text: str, cap: int) -> tuple[str, bool]:
+def cap_select(text: str, cap: int, known: Shape | None = None) -> tuple[str, bool]:
     """The SELECT with its top-level LIMIT at most ``cap``, and whether it can return ``cap`` rows.
 
     A query without a LIMIT gets one (before a trailing VALUES clause, else after its last
     token, so a trailing comment cannot swallow it); a larger LIMIT is lowered. A query whose own
     LIMIT is below ``cap`` is left as it is: it can never be truncated.
     """
-    toks = tokens(text)
-    for i, token in enumerate(toks):
-        if token.depth == 0 and token.is_keyword("LIMIT") and i + 1 < len(toks):
-            number = toks[i + 1]
-            if number.kind != "number" or not number.text.isdigit():
-                return text, True  # not a plain LIMIT n: the parser will say what is wrong
-            if int(number.text) < cap:
-                return text, False
-            end = number.start + len(number.text)
-            return f"{text[: number.start]}{cap}{text[end:]}", True
-    if not toks:
+    found = known or shape(text)
+    if found.limit is not None:
+        at, number = found.limit
+        if not number.isdigit():
+            return text, True  # not a plain LIMIT n: the parser will say what is wrong
+        if int(number) < cap:
+            return text, False
+        return f"{text[:at]}{cap}{text[at + len(number) :]}", True
+    if found.end == 0:
         return text, True
-    at = next(
-        (t.start for t in toks if t.depth == 0 and t.is_keyword("VALUES")),
-        toks[-1].start + len(toks[-1].text),
-    )
+    at = found.values_at if found.values_at is not None else found.end
     return f"{text[:at]} LIMIT {cap} {text[at:]}", True
 
 

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ..sparql_check import check_complexity
 from ..vocab import STANDARD_PREFIXES
 from . import conneg, results
+from .sparql_text import shape
 
 #: The settings the network calls read (:mod:`.network_jobs`); the server sends its values along.
 NETWORK_SETTINGS = ("max_export_nodes", "default_depth", "betweenness_samples")
@@ -122,8 +123,9 @@ def _evaluate(store: ox.Store, job: Job) -> Outcome:
         return Outcome(204, kind="update")
     check_complexity(job.text, job.max_nesting)
     text = job.text
-    if results.query_form(text) == "SELECT":
-        text, _ = results.cap_select(text, job.max_rows + 1)
+    found = shape(text)
+    if found.form == "SELECT":
+        text, _ = results.cap_select(text, job.max_rows + 1, found)
     answer = store.query(text, **_query_kwargs(job))
     if isinstance(answer, ox.QueryBoolean):
         fmt = conneg.choose(conneg.RESULTS, job.accept, job.format)

@@ -49,8 +49,10 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -179,7 +181,10 @@ class _Worker:
             )
         finally:
             theirs.close()
-        self.conn = Connection(ours.detach())
+        # A blocking Connection while the worker starts; then the event loop reads and writes the
+        # same socket itself (call), in multiprocessing's framing, with no thread in between.
+        self.sock = ours
+        self.conn = Connection(os.dup(ours.fileno()))
         self.conn.send(list(journal))
         self.applied = len(journal)
         self.info: dict = {}
@@ -242,14 +247,32 @@ class _Worker:
             self.close()
             raise EngineUnavailable(f"a query worker could not load the store: {detail}")
         self.info = dict(detail, startup_seconds=time.perf_counter() - self.started)
+        self.conn.close()
+        self.sock.setblocking(False)
 
-    def call(self, job: Job) -> Outcome:
-        """Send a job and block for its outcome (runs in a thread of the engine's executor)."""
+    async def call(self, job: Job) -> Outcome:
+        """Send a job and await its outcome on the event loop (multiprocessing's framing: a 4-byte
+        big-endian length, or -1 and an 8-byte one, then the pickle)."""
+        loop = asyncio.get_running_loop()
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.conn.send(job)
-            return self.conn.recv()
+            await loop.sock_sendall(self.sock, struct.pack("!i", len(data)) + data)
+            (size,) = struct.unpack("!i", await self._read(loop, 4))
+            if size == -1:
+                (size,) = struct.unpack("!Q", await self._read(loop, 8))
+            return pickle.loads(await self._read(loop, size))
         except (EOFError, OSError) as err:
             return Outcome(503, message=f"the query worker stopped ({err!r})", kind="died")
+
+    async def _read(self, loop: asyncio.AbstractEventLoop, size: int) -> bytearray:
+        buffer = bytearray(size)
+        view, got = memoryview(buffer), 0
+        while got < size:
+            n = await loop.sock_recv_into(self.sock, view[got:])
+            if n == 0:
+                raise EOFError("the worker closed its socket")
+            got += n
+        return buffer
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -261,6 +284,8 @@ class _Worker:
         self.kill()
         with contextlib.suppress(Exception):
             self.conn.close()
+        with contextlib.suppress(Exception):
+            self.sock.close()
         with contextlib.suppress(Exception):
             if self.process.stderr is not None:
                 self.process.stderr.close()
@@ -298,12 +323,12 @@ class _Waiter:
 class _FairQueue:
     """Idle workers and the requests waiting for one, served fairly between clients.
 
-    A client may run ``per_client`` jobs at once. A slow job -- one from a client whose recent jobs
-    ran longer than ``slow`` seconds on average, or one whose very text did -- may not take the
-    last ``reserved`` idle workers, so quick queries always find one. Among the jobs allowed to
-    start, the next free worker goes to a quick one before a slow one, then to the client with the
-    fewest jobs running, then to the one served longest ago. (The first run of a slow query from a
-    new client is not known to be slow: it is limited by ``per_client`` alone.)
+    A client may run ``per_client`` jobs at once. The last ``reserved`` idle workers go only to a
+    client with nothing running whose job is not known to be slow (a client whose recent jobs ran
+    longer than ``slow`` seconds on average, or a query text that did): so however many slow
+    queries a few clients send, the others' quick queries always find a worker. Among the jobs
+    allowed to start, the next free worker goes to a quick one before a slow one, then to the
+    client with the fewest jobs running, then to the one served longest ago.
     """
 
     #: Weight of the newest job in a client's moving average of job times.
@@ -330,9 +355,12 @@ class _FairQueue:
     def _may_start(self, client: str, query: str = "") -> bool:
         if client == LOCAL:
             return True
-        if self.running[client] >= self.per_client:
+        running = self.running[client]
+        if running >= self.per_client:
             return False
-        return not self.is_slow(client, query) or len(self.idle) > self.reserved
+        if running or self.is_slow(client, query):
+            return len(self.idle) > self.reserved
+        return True
 
     def _give(self, client: str) -> _Worker:
         self.running[client] += 1
@@ -721,10 +749,9 @@ class QueryEngine:
 
     async def _call(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
         """Run a job on an acquired worker; on timeout kill and replace it (raises QueryTimeout)."""
-        assert self._loop is not None and self._executor is not None
-        future = self._loop.run_in_executor(self._executor, worker.call, job)
+        assert self._loop is not None
         try:
-            outcome = await asyncio.wait_for(asyncio.shield(future), max(timeout, 0.001))
+            outcome = await asyncio.wait_for(worker.call(job), max(timeout, 0.001))
         except TimeoutError:
             self.stats.timeouts += 1
             self._replace(worker)  # killing it makes the blocked call return at once
