@@ -127,9 +127,13 @@ def _check_iri(iri: str) -> None:
 
 
 #: Statuses the helpers answer besides 200 (FastAPI adds 422 for parameters it rejects itself).
-_BAD = {400: {"description": "a malformed parameter or query (JSON: detail)"}}
-_UNKNOWN = {404: {"description": "nothing in the graph is about it (JSON: detail)"}}
-_BUSY = {
+_BAD: dict[int | str, dict[str, Any]] = {
+    400: {"description": "a malformed parameter or query (JSON: detail)"}
+}
+_UNKNOWN: dict[int | str, dict[str, Any]] = {
+    404: {"description": "nothing in the graph is about it (JSON: detail)"}
+}
+_BUSY: dict[int | str, dict[str, Any]] = {
     503: {
         "description": "the query hit query_timeout, every worker stayed busy, a worker ran out of "
         "memory or the server is shutting down (JSON: detail; Retry-After)"

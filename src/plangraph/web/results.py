@@ -191,13 +191,19 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: Format, limit: int) -> Wr
     ``solutions`` must come from a query capped with :func:`cap_select` at ``limit + 1``, so at
     most one row is cut.
     """
-    return count_and_cut(solutions.serialize(format=_RESULT_FORMATS[fmt.key]), fmt.key, limit)
+    return count_and_cut(_written(solutions.serialize(format=_RESULT_FORMATS[fmt.key])), fmt.key, limit)
+
+
+def _written(body: bytes | None) -> bytes:
+    """What pyoxigraph's ``serialize`` returns when given no file: always bytes."""
+    assert body is not None
+    return body
 
 
 def write_triples(triples: ox.QueryTriples, fmt: Format, limit: int) -> Written:
     """A CONSTRUCT's or DESCRIBE's distinct triples, written by pyoxigraph, at most ``limit``."""
     if fmt.key in _LINE_FORMATS:
-        body = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+        body = _written(triples.serialize(format=ox.RdfFormat.N_TRIPLES))
         if b"_:" in body:  # pyoxigraph repeats a triple that holds a blank node: keep it once
             body = b"".join(dict.fromkeys(body.splitlines(keepends=True)))
         rows = body.count(b"\n")
@@ -226,7 +232,7 @@ def _distinct(triples: Iterable[ox.Triple], most: int) -> list[ox.Triple]:
 def write_graph(triples: Iterable[ox.Triple], fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
     """Triples in one of the RDF formats (prefixes, the standard ones by default, where they apply)."""
     used = (prefixes or PREFIXES) if fmt.key in ("turtle", "trig", "rdfxml") else None
-    return ox.serialize(triples, format=_RDF_FORMATS[fmt.key], prefixes=used)
+    return _written(ox.serialize(triples, format=_RDF_FORMATS[fmt.key], prefixes=used))
 
 
 def write_boolean(value: bool, fmt: Format) -> bytes:

@@ -62,7 +62,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..settings import Settings, get_settings
 from . import results
@@ -149,6 +149,24 @@ def build_identity(build_dir: Path) -> tuple:
 
 
 # --- in the server process -------------------------------------------------------------------
+
+
+class PoolWorker(Protocol):
+    """What the engine needs of a worker: a process (:class:`_Worker`) or a connection to a SPARQL
+    backend (:class:`~plangraph.web.backend.RemoteWorker`)."""
+
+    generation: int
+    applied: int
+    info: dict
+
+    @property
+    def pid(self) -> int: ...
+
+    async def call(self, job: Job) -> Outcome: ...
+
+    def kill(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class _Worker:
@@ -340,7 +358,7 @@ class _FairQueue:
         self.per_client = max(1, per_client)
         self.reserved = max(0, reserved)
         self.slow = slow
-        self.idle: deque[_Worker] = deque()
+        self.idle: deque[PoolWorker] = deque()
         self.waiting: OrderedDict[str, deque[_Waiter]] = OrderedDict()
         self.running: Counter[str] = Counter()
         self.served = 0
@@ -362,7 +380,7 @@ class _FairQueue:
             return len(self.idle) > self.reserved
         return True
 
-    def _give(self, client: str) -> _Worker:
+    def _give(self, client: str) -> PoolWorker:
         self.running[client] += 1
         self.served += 1
         self._last_served[client] = self.served
@@ -372,7 +390,7 @@ class _FairQueue:
             self._job_seconds.pop(forgotten, None)
         return self.idle.popleft()
 
-    def try_take(self, client: str, query: str = "") -> _Worker | None:
+    def try_take(self, client: str, query: str = "") -> PoolWorker | None:
         """A worker at once, if one is idle, nobody is queued and the job may start."""
         if self.idle and not self.waiting and self._may_start(client, query):
             return self._give(client)
@@ -452,7 +470,7 @@ class QueryEngine:
         self._journal: list[tuple[str, str | None]] = []
         self._generation = 0
         self._identity: tuple = ()
-        self._workers: set[_Worker] = set()
+        self._workers: set[PoolWorker] = set()
         self._queue = _FairQueue(
             self.settings.client_max_queries, self.settings.reserved_workers, self.settings.slow_query_seconds
         )
@@ -527,7 +545,7 @@ class QueryEngine:
                 ", ".join(f"{w.info.get('startup_seconds', 0):.2f}" for w in fresh),
             )
 
-    async def _spawn_set(self, generation: int) -> list[_Worker]:
+    async def _spawn_set(self, generation: int) -> list[PoolWorker]:
         """A complete set of ready workers for ``generation`` (all or none)."""
         assert self._loop is not None and self._executor is not None
         spawned = await asyncio.gather(
@@ -578,7 +596,7 @@ class QueryEngine:
         self._workers.clear()
         self._queue.idle.clear()
 
-    def _spawn_ready(self, generation: int) -> _Worker:
+    def _spawn_ready(self, generation: int) -> PoolWorker:
         """Start one worker and wait for it (blocking; runs in the executor)."""
         spawner = self._spawner
         if spawner is None:
@@ -588,7 +606,7 @@ class QueryEngine:
 
             remote = RemoteWorker(self.backend, generation)
             remote.wait_ready(self.settings.query_timeout)
-            return remote  # type: ignore[return-value]  (the engine needs only call/kill/close)
+            return remote
         worker = spawner.submit(
             _Worker,
             self.build_dir,
@@ -601,7 +619,7 @@ class QueryEngine:
         self.stats.startup_seconds = [*self.stats.startup_seconds[-19:], worker.info["startup_seconds"]]
         return worker
 
-    def _admit(self, worker: _Worker) -> None:
+    def _admit(self, worker: PoolWorker) -> None:
         if self._closed or worker.generation != self._generation:
             worker.close()
             return
@@ -609,7 +627,7 @@ class QueryEngine:
         self._queue.idle.append(worker)
         self._queue.dispatch()
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: PoolWorker) -> None:
         """Kill a worker and start another in the background."""
         self._workers.discard(worker)
         with contextlib.suppress(ValueError):
@@ -681,7 +699,7 @@ class QueryEngine:
 
     # --- running jobs ----------------------------------------------------------------------
 
-    async def _acquire(self, client: str, deadline: float, query: str = "") -> _Worker:
+    async def _acquire(self, client: str, deadline: float, query: str = "") -> PoolWorker:
         if not self._started:
             await self.start()
         if self._closing:
@@ -721,11 +739,11 @@ class QueryEngine:
                 raise
             self._queue.done(client)
 
-    def _give_back(self, client: str, worker: _Worker) -> None:
+    def _give_back(self, client: str, worker: PoolWorker) -> None:
         self._queue.done(client)
         self._release(worker)
 
-    async def _catch_up(self, worker: _Worker, deadline: float) -> bool:
+    async def _catch_up(self, worker: PoolWorker, deadline: float) -> bool:
         """Replay the updates this worker has not seen; False if it had to be replaced."""
         assert self._loop is not None
         while worker.applied < len(self._journal):
@@ -740,14 +758,14 @@ class QueryEngine:
             worker.applied += 1
         return True
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: PoolWorker) -> None:
         if worker in self._workers and not self._closed:
             self._queue.idle.append(worker)
         elif worker.generation != self._generation:
             worker.close()  # of a build that was replaced: done with its last job
         self._queue.dispatch()
 
-    async def _call(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
+    async def _call(self, worker: PoolWorker, job: Job, timeout: float) -> Outcome:
         """Run a job on an acquired worker; on timeout kill and replace it (raises QueryTimeout)."""
         assert self._loop is not None
         try:
@@ -760,14 +778,18 @@ class QueryEngine:
             self._explain_death(worker, job, outcome)
         return outcome
 
-    def _explain_death(self, worker: _Worker, job: Job, outcome: Outcome) -> None:
+    def _explain_death(self, worker: PoolWorker, job: Job, outcome: Outcome) -> None:
         """A worker died under a job: log why with the query's hash, answer 503 saying so."""
         digest = query_hash(job.text)
         if self._closing:
             outcome.message = "the server is shutting down; try again shortly"
         else:
             self.stats.crashes += 1
-            reason, words = worker.death(self.settings.worker_memory_mb)
+            reason, words = (
+                worker.death(self.settings.worker_memory_mb)
+                if isinstance(worker, _Worker)
+                else ("it stopped", "")
+            )
             log.error(
                 "query worker %d died running query %s (%s, %d characters): %s%s",
                 worker.pid,
