@@ -37,7 +37,9 @@ def summary(result: LoadResult) -> dict[str, object]:
     }
 
 
-async def under_load(port: int, seconds: float, heavy_connections: int) -> tuple[LoadResult, list[LoadResult]]:
+async def under_load(
+    port: int, seconds: float, heavy_connections: int
+) -> tuple[LoadResult, list[LoadResult]]:
     heavy = [
         run_clients("127.0.0.1", port, HEAVY, JSON, heavy_connections, seconds, 1000, local_address=address)
         for address in ("127.0.0.2", "127.0.0.3")

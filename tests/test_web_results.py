@@ -154,3 +154,29 @@ def test_graph_triples_are_distinct_and_limited(store: ox.Store) -> None:
         assert cut.rows == 5 and cut.truncated
         back = list(ox.parse(cut.body, format=ox.RdfFormat.from_media_type(fmt.media_type)))
         assert len(back) == 5, fmt.key
+
+
+@pytest.mark.parametrize(
+    ("query", "bound"),
+    [
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 100", 100),
+        ("CONSTRUCT { ?s ?p ?o . ?o ?p ?s . } WHERE { ?s ?p ?o } LIMIT 10", 20),
+        ("CONSTRUCT { ?s ?p ?o ; ?q ?r } WHERE { ?s ?p ?o } LIMIT 10", None),  # ';' not counted
+        ("CONSTRUCT { ?s ?p [ ?q ?r ] } WHERE { ?s ?p ?o } LIMIT 10", None),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5", None),  # the short form
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None),  # no LIMIT
+        ("CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } LIMIT 3 } }", None),  # not top level
+    ],
+)
+def test_graph_bound(query: str, bound: int | None) -> None:
+    assert results.graph_bound(query) == bound
+
+
+def test_a_graph_bounded_under_the_cap_is_written_straight(store: ox.Store) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
+    turtle = conneg.GRAPH_FORMATS[0]
+    direct = results.write_triples(store.query(query), turtle, 100, results.graph_bound(query))
+    assert direct.rows == -1 and not direct.truncated  # not counted: nothing could be cut
+    assert len(list(ox.parse(direct.body, format=ox.RdfFormat.TURTLE))) == 5
+    counted = results.write_triples(store.query(query), turtle, 4, results.graph_bound(query))
+    assert counted.rows == 4 and counted.truncated  # over the cap: counted and cut as before

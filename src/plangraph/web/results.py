@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ..vocab import STANDARD_PREFIXES
 from .conneg import Format
-from .sparql_text import Shape, shape
+from .sparql_text import Shape, shape, tokens
 
 #: Prefixes used when writing Turtle, TriG and RDF/XML: the ones queries get predeclared.
 PREFIXES = STANDARD_PREFIXES
@@ -87,6 +87,30 @@ def cap_select(text: str, cap: int, known: Shape | None = None) -> tuple[str, bo
         return text, True
     at = found.values_at if found.values_at is not None else found.end
     return f"{text[:at]} LIMIT {cap} {text[at:]}", True
+
+
+def graph_bound(text: str) -> int | None:
+    """Most triples a CONSTRUCT can give, when its text says: a template of plain triples (no
+    ``;``, ``,``, ``[]``, lists or GRAPH) times its top-level LIMIT; else None."""
+    toks = tokens(text)
+    start = next((i for i, t in enumerate(toks) if t.depth == 0 and t.is_keyword("CONSTRUCT")), None)
+    if start is None or start + 1 >= len(toks) or toks[start + 1].text != "{":
+        return None  # not a CONSTRUCT, or the short form CONSTRUCT WHERE
+    template, triples, pending = toks[start + 2 :], 0, 0
+    for token in template:
+        if token.depth == 0:  # the closing brace of the template
+            break
+        if token.text in (";", ",", "[", "(", "{") or token.is_keyword("GRAPH"):
+            return None
+        if token.text == ".":
+            triples, pending = triples + (pending > 0), 0
+        else:
+            pending += 1
+    triples += pending > 0
+    limit = shape(text).limit
+    if limit is None or not limit[1].isdigit():
+        return None
+    return triples * int(limit[1])
 
 
 # --- counting and cutting rows in the bytes --------------------------------------------------
@@ -200,8 +224,15 @@ def _written(body: bytes | None) -> bytes:
     return body
 
 
-def write_triples(triples: ox.QueryTriples, fmt: Format, limit: int) -> Written:
-    """A CONSTRUCT's or DESCRIBE's distinct triples, written by pyoxigraph, at most ``limit``."""
+def write_triples(triples: ox.QueryTriples, fmt: Format, limit: int, bound: int | None = None) -> Written:
+    """A CONSTRUCT's or DESCRIBE's distinct triples, written by pyoxigraph, at most ``limit``.
+
+    With a ``bound`` (:func:`graph_bound`) within the limit nothing can be cut, so pyoxigraph
+    writes the format asked for straight away; the count is then not known (``rows`` is -1).
+    """
+    if bound is not None and bound <= limit and fmt.key not in _LINE_FORMATS:
+        used = PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
+        return Written(_written(triples.serialize(format=_RDF_FORMATS[fmt.key], prefixes=used)), -1, False)
     if fmt.key in _LINE_FORMATS:
         body = _written(triples.serialize(format=ox.RdfFormat.N_TRIPLES))
         if b"_:" in body:  # pyoxigraph repeats a triple that holds a blank node: keep it once

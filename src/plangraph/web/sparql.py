@@ -204,7 +204,9 @@ def _result_response(outcome: Outcome) -> Response:
         return PlainTextResponse(outcome.message + "\n", status_code=outcome.status, headers=headers)
     if outcome.kind == "update":
         return Response(status_code=204)
-    headers = {"Vary": "Accept", ROWS_HEADER: str(outcome.rows)}
+    headers = {"Vary": "Accept"}
+    if outcome.rows >= 0:  # a graph its query bounds under the cap is not counted
+        headers[ROWS_HEADER] = str(outcome.rows)
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={outcome.rows}"
     return Response(outcome.body, status_code=200, headers=headers, media_type=outcome.content_type)

@@ -135,7 +135,8 @@ def _evaluate(store: ox.Store, job: Job) -> Outcome:
         written = results.write_solutions(answer, fmt, job.max_rows)
     else:
         fmt = conneg.choose(conneg.GRAPH, job.accept, job.format)
-        written = results.write_triples(answer, fmt, job.max_rows)
+        bound = results.graph_bound(job.text) if found.form == "CONSTRUCT" else None
+        written = results.write_triples(answer, fmt, job.max_rows, bound)
     kind = "solutions" if fmt.family == conneg.RESULTS else "graph"
     return Outcome(200, written.body, fmt.content_type, kind, fmt.key, written.rows, written.truncated)
 
