@@ -231,8 +231,7 @@ def write_triples(triples: ox.QueryTriples, fmt: Format, limit: int, bound: int 
     writes the format asked for straight away; the count is then not known (``rows`` is -1).
     """
     if bound is not None and bound <= limit and fmt.key not in _LINE_FORMATS:
-        used = PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
-        return Written(_written(triples.serialize(format=_RDF_FORMATS[fmt.key], prefixes=used)), -1, False)
+        return Written(_written(triples.serialize(format=_RDF_FORMATS[fmt.key])), -1, False)
     if fmt.key in _LINE_FORMATS:
         body = _written(triples.serialize(format=ox.RdfFormat.N_TRIPLES))
         if b"_:" in body:  # pyoxigraph repeats a triple that holds a blank node: keep it once
