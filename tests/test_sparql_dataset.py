@@ -278,3 +278,16 @@ def test_real_clients_see_from_and_the_union(tmp_path: Path) -> None:
         assert [str(r[0]) for r in rows] == ["shared"]  # type: ignore[index]
         everything = list(store.query("SELECT ?o WHERE { ?s ?p ?o }"))
         assert sorted(str(r[0]) for r in everything) == ["only a", "shared"]  # type: ignore[index]
+
+
+def test_dumps_of_a_store_with_the_union_write_each_quad_once(tmp_path: Path) -> None:
+    from plangraph.export import rdf_bytes
+    from plangraph.store import open_store
+
+    trig = tmp_path / "dup.trig"
+    trig.write_text(DUPLICATES, encoding="utf-8")
+    store = open_store(make_build(tmp_path, trig))  # on disk, its default graph the union
+    quads, n_quads = rdf_bytes(store, "nquads")
+    assert n_quads == 4 and len(quads.splitlines()) == 4  # the graphs' quads, not the union again
+    _, n_triples = rdf_bytes(store, "turtle")
+    assert n_triples == 2

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, select_autoescape
 
 from .network import NODE_TYPES, PALETTE, network, typed_nodes
+from .store import document_quads
 from .vocab import DCTERMS, PG, PROV, RDF, RDFS, SKOS, XSD
 
 #: Columns of the node table (CSV), in order; GraphML/GEXF carry the same attributes.
@@ -350,7 +351,7 @@ def html_page(graph: nx.MultiDiGraph, title: str = "plangraph network") -> str:
 def _subject_quads(store: ox.Store, subjects: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for subject in subjects:
-        quads.extend(store.quads_for_pattern(subject, None, None, None))
+        quads.extend(document_quads(store, subject, None, None))
     return quads
 
 
@@ -393,11 +394,7 @@ def rdf_bytes(store: ox.Store, fmt: str, graph: nx.MultiDiGraph | None = None) -
     Quad formats keep one named graph per document; Turtle gets the union of the graphs, each
     triple once."""
     spec = RDF_FORMATS[fmt]
-    quads = (
-        list(store.quads_for_pattern(None, None, None, None))
-        if graph is None
-        else selected_quads(store, graph)
-    )
+    quads = list(document_quads(store)) if graph is None else selected_quads(store, graph)
     if spec.quads:
         items: Sequence[ox.Quad | ox.Triple] = quads
     else:

@@ -30,6 +30,10 @@ REPORT_NAME = "report.json"
 #: What a SPARQL query answers: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+#: An empty named graph that says a store's default graph is the union of its named graphs
+#: (:func:`add_union_default_graph`); it holds no triple, so no query pattern matches it.
+UNION_MARKER = ox.NamedNode("urn:plangraph:union-default-graph")
+
 
 class StoreError(Exception):
     """The build directory is missing or unreadable."""
@@ -88,14 +92,26 @@ def add_union_default_graph(store: ox.Store) -> None:
     # An update, not a bulk load of the triples: a bulk load would give blank nodes new labels,
     # and a blank node of the default graph must be the same node as in its document's graph.
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.add_graph(UNION_MARKER)
 
 
 def has_union_default_graph(store: ox.Store) -> bool:
     """Whether the default graph was materialised (stores written before it was are not)."""
-    in_default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
-    if in_default is not None:
-        return True
-    return next(iter(store.named_graphs()), None) is None  # an empty store needs none
+    return store.contains_named_graph(UNION_MARKER)
+
+
+def document_quads(
+    store: ox.Store,
+    subject: ox.NamedNode | ox.BlankNode | None = None,
+    predicate: ox.NamedNode | None = None,
+    obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+) -> Iterator[ox.Quad]:
+    """The quads of the named graphs matching a pattern: the default graph, when it is the
+    materialised union, only repeats them (dumps and exports must not write them twice)."""
+    union = has_union_default_graph(store)
+    for quad in store.quads_for_pattern(subject, predicate, obj, None):
+        if not (union and isinstance(quad.graph_name, ox.DefaultGraph)):
+            yield quad
 
 
 def write_report(build_dir: Path, report: dict) -> None:
@@ -142,11 +158,17 @@ def query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResults:
 
     Without a dataset of its own (FROM, FROM NAMED, or ``default_graph`` / ``named_graphs``) a
     query reads the default graph: the union of the named graphs, each triple once
-    (:func:`add_union_default_graph`). A query nested deeper than ``max_query_nesting`` is refused
+    (:func:`add_union_default_graph`; every store :func:`open_store` gives has it). A store made
+    elsewhere without it is read through pyoxigraph's union view instead. A query nested deeper than ``max_query_nesting`` is refused
     with :class:`~plangraph.sparql_check.QueryTooComplex` (a ValueError) before pyoxigraph parses it.
     """
     check_complexity(sparql, get_settings().max_query_nesting)
     kwargs.setdefault("prefixes", STANDARD_PREFIXES)
+    dataset_given = "default_graph" in kwargs or "named_graphs" in kwargs
+    if not dataset_given and not has_union_default_graph(store):
+        # A store plangraph did not write (a library user's own): pyoxigraph's union view, as
+        # before the union was materialised (a triple once per graph; the query's FROM ignored).
+        kwargs.setdefault("use_default_graph_as_union", True)
     return store.query(sparql, **kwargs)
 
 
