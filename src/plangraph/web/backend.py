@@ -54,7 +54,7 @@ def with_prefixes(text: str) -> str:
 class RemoteWorker:
     """One connection to the backend, used like a query worker process by the engine."""
 
-    def __init__(self, url: str, generation: int):
+    def __init__(self, url: str, generation: int, timeout: float):
         self.url = url
         self.generation = generation
         self.pid = -next(_ids)  # not a process: a negative id in the pool's description
@@ -62,7 +62,9 @@ class RemoteWorker:
         self.info: dict = {}
         self.last_words: list[str] = []
         self.started = time.perf_counter()
-        self.client = httpx.Client(timeout=None)
+        # The engine stops waiting at the query's deadline and closes the client; the read timeout
+        # also ends the thread of a request the backend keeps running past it.
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout + 1.0))
 
     def wait_ready(self, timeout: float) -> None:
         from .workers import EngineUnavailable

@@ -604,7 +604,7 @@ class QueryEngine:
         if self.backend:
             from .backend import RemoteWorker
 
-            remote = RemoteWorker(self.backend, generation)
+            remote = RemoteWorker(self.backend, generation, self.settings.query_timeout)
             remote.wait_ready(self.settings.query_timeout)
             return remote
         worker = spawner.submit(
