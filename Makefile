@@ -7,7 +7,7 @@ BUILD  ?= build
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser java build serve test lint typecheck bench clean
+.PHONY: install browser java build serve test lint typecheck bench bench-serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
+	$(BIN)/python benchmarks/serve_compare.py
+
+# Simple queries while two clients hammer heavy ones (issue 9: p95 <= 100 ms).
+bench-serve: $(STAMP)
+	$(BIN)/python benchmarks/serve_load.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

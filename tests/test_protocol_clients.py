@@ -53,7 +53,9 @@ NAMES = {"鲅鱼圈钢铁精深加工项目", "营口港智慧物流园区项目
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     build = make_build(tmp_path_factory.mktemp("live"))
-    with live_server(build, query_timeout=TIMEOUT, queries_dir=SAVED_QUERIES, query_workers=2) as s:
+    # Three workers: one client's long query and its quick ones run side by side while a worker
+    # stays reserved for other clients (reserved_workers).
+    with live_server(build, query_timeout=TIMEOUT, queries_dir=SAVED_QUERIES, query_workers=3) as s:
         yield s
 
 

@@ -1,4 +1,5 @@
-"""The result-set writers: what they write reads back, by pyoxigraph and rdflib, as what went in."""
+"""The result writers (pyoxigraph's own, with the row limit kept in the bytes): what they write
+reads back, by pyoxigraph and rdflib, as what went in."""
 
 from __future__ import annotations
 
@@ -31,8 +32,14 @@ def store() -> ox.Store:
 QUERY = "SELECT ?o ?unbound WHERE { <http://ex.org/a> <http://ex.org/p> ?o } ORDER BY STR(?o)"
 
 
-def rows(store: ox.Store, limit: int = 100) -> results.Rows:
-    return results.collect_solutions(store.query(QUERY), limit)
+def fmt_of(key: str) -> conneg.Format:
+    return next(f for f in conneg.RESULT_FORMATS if f.key == key)
+
+
+def written(store: ox.Store, key: str, limit: int = 100) -> results.Written:
+    """The query's answer as the endpoint writes it: capped at limit + 1, written, cut to limit."""
+    text, _ = results.cap_select(QUERY, limit + 1)
+    return results.write_solutions(store.query(text), fmt_of(key), limit)
 
 
 def as_pairs(solutions) -> list[tuple]:
@@ -41,8 +48,8 @@ def as_pairs(solutions) -> list[tuple]:
 
 @pytest.mark.parametrize("key", ["json", "xml", "tsv"])
 def test_round_trip_through_pyoxigraph(store: ox.Store, key: str) -> None:
-    fmt = next(f for f in conneg.RESULT_FORMATS if f.key == key)
-    body = results.write_rows(rows(store), fmt)
+    fmt = fmt_of(key)
+    body = written(store, key).body
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(fmt.media_type))
     expected = as_pairs(store.query(QUERY))
     got = as_pairs(parsed)
@@ -63,14 +70,13 @@ def test_round_trip_through_pyoxigraph(store: ox.Store, key: str) -> None:
     ],
 )
 def test_rdflib_reads_it(store: ox.Store, key: str, mime: str) -> None:
-    fmt = next(f for f in conneg.RESULT_FORMATS if f.key == key)
-    parsed = Result.parse(io.BytesIO(results.write_rows(rows(store), fmt)), content_type=mime)
+    parsed = Result.parse(io.BytesIO(written(store, key).body), content_type=mime)
     values = [str(row[0]) for row in parsed]
     assert "营口市" in values and "http://ex.org/b" in values and len(values) == 11
 
 
 def test_csv_follows_the_w3c_rules(store: ox.Store) -> None:
-    text = results.write_csv(rows(store)).decode()
+    text = written(store, "csv").body.decode()
     lines = text.split("\r\n")
     assert lines[0] == "o,unbound" and text.endswith("\r\n")
     assert '"tab\tquote""comma,line\nend",' in text  # quoted, quotes doubled, newline kept
@@ -79,7 +85,7 @@ def test_csv_follows_the_w3c_rules(store: ox.Store) -> None:
 
 
 def test_tsv_writes_terms_in_sparql_syntax(store: ox.Store) -> None:
-    text = results.write_tsv(rows(store)).decode()
+    text = written(store, "tsv").body.decode()
     lines = text.rstrip("\n").split("\n")
     assert lines[0] == "?o\t?unbound"
     cells = {line.split("\t")[0] for line in lines[1:]}
@@ -92,7 +98,7 @@ def test_tsv_writes_terms_in_sparql_syntax(store: ox.Store) -> None:
 
 
 def test_json_shape(store: ox.Store) -> None:
-    doc = json.loads(results.write_json(rows(store)))
+    doc = json.loads(written(store, "json").body)
     assert doc["head"]["vars"] == ["o", "unbound"]
     bindings = [b["o"] for b in doc["results"]["bindings"]]
     assert {"type": "literal", "value": "营口市", "xml:lang": "zh"} in bindings
@@ -104,16 +110,25 @@ def test_json_shape(store: ox.Store) -> None:
 
 
 def test_xml_escapes_markup(store: ox.Store) -> None:
-    text = results.write_xml(rows(store)).decode()
+    text = written(store, "xml").body.decode()
     assert "&lt;script&gt;&amp;amp;&lt;/script&gt;" in text
     assert "<script>" not in text
 
 
-def test_limit_cuts_and_flags(store: ox.Store) -> None:
-    cut = rows(store, limit=4)
-    assert len(cut.rows) == 4 and cut.truncated
-    whole = rows(store, limit=11)
-    assert len(whole.rows) == 11 and not whole.truncated
+@pytest.mark.parametrize("key", ["json", "xml", "csv", "tsv"])
+def test_limit_cuts_and_flags(store: ox.Store, key: str) -> None:
+    fmt = fmt_of(key)
+    media = ox.QueryResultsFormat.from_media_type(fmt.media_type)
+    for limit in (0, 1, 4, 10):
+        cut = written(store, key, limit=limit)
+        assert cut.rows == limit and cut.truncated
+        if key != "csv":  # pyoxigraph reads CSV results only without types
+            assert len(list(ox.parse_query_results(cut.body, format=media))) == limit
+    whole = written(store, key, limit=11)
+    assert whole.rows == 11 and not whole.truncated
+    # An uncapped answer (more than one row too many) is cut just as well.
+    many = results.write_solutions(store.query(QUERY), fmt, 3)
+    assert many.rows == 3 and many.truncated
 
 
 def test_booleans() -> None:
@@ -129,12 +144,39 @@ def test_booleans() -> None:
 
 
 def test_graph_triples_are_distinct_and_limited(store: ox.Store) -> None:
-    triples = store.query("CONSTRUCT { ?s ?p ?o . ?s ?p ?o } WHERE { ?s ?p ?o }")
-    kept, cut = results.collect_triples(triples, 100)
-    assert len(kept) == 11 and not cut
-    kept, cut = results.collect_triples(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), 5)
-    assert len(kept) == 5 and cut
+    turtle, ntriples = conneg.GRAPH_FORMATS[0], conneg.GRAPH_FORMATS[1]
+    for fmt in (turtle, ntriples):
+        triples = store.query("CONSTRUCT { ?s ?p ?o . ?s ?p ?o } WHERE { ?s ?p ?o }")
+        kept = results.write_triples(triples, fmt, 100)
+        assert kept.rows == 11 and not kept.truncated
     for fmt in conneg.GRAPH_FORMATS:
-        body = results.write_graph(kept, fmt)
-        back = list(ox.parse(body, format=ox.RdfFormat.from_media_type(fmt.media_type)))
+        cut = results.write_triples(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), fmt, 5)
+        assert cut.rows == 5 and cut.truncated
+        back = list(ox.parse(cut.body, format=ox.RdfFormat.from_media_type(fmt.media_type)))
         assert len(back) == 5, fmt.key
+
+
+@pytest.mark.parametrize(
+    ("query", "bound"),
+    [
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 100", 100),
+        ("CONSTRUCT { ?s ?p ?o . ?o ?p ?s . } WHERE { ?s ?p ?o } LIMIT 10", 20),
+        ("CONSTRUCT { ?s ?p ?o ; ?q ?r } WHERE { ?s ?p ?o } LIMIT 10", None),  # ';' not counted
+        ("CONSTRUCT { ?s ?p [ ?q ?r ] } WHERE { ?s ?p ?o } LIMIT 10", None),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5", None),  # the short form
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", None),  # no LIMIT
+        ("CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } LIMIT 3 } }", None),  # not top level
+    ],
+)
+def test_graph_bound(query: str, bound: int | None) -> None:
+    assert results.graph_bound(query) == bound
+
+
+def test_a_graph_bounded_under_the_cap_is_written_straight(store: ox.Store) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
+    turtle = conneg.GRAPH_FORMATS[0]
+    direct = results.write_triples(store.query(query), turtle, 100, results.graph_bound(query))
+    assert direct.rows == -1 and not direct.truncated  # not counted: nothing could be cut
+    assert len(list(ox.parse(direct.body, format=ox.RdfFormat.TURTLE))) == 5
+    counted = results.write_triples(store.query(query), turtle, 4, results.graph_bound(query))
+    assert counted.rows == 4 and counted.truncated  # over the cap: counted and cut as before

@@ -38,7 +38,9 @@ INDUSTRY = "铝合金精深加工"
 
 @pytest.fixture(scope="module")
 def client(corpus_build: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(corpus_build, get_settings().with_overrides(query_timeout=30))) as c:
+    # Two workers: the last test counts on one kept for SPARQL while traces use the other.
+    settings = get_settings().with_overrides(query_timeout=30, query_workers=2)
+    with TestClient(create_app(corpus_build, settings)) as c:
         yield c
 
 

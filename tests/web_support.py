@@ -41,10 +41,15 @@ ENDLESS_QUERY = (
 
 
 def make_build(folder: Path, trig: Path = MINI_TRIG) -> Path:
-    """A build directory holding ``trig`` as plangraph.trig and the fixture sources."""
+    """A build directory holding ``trig`` as plangraph.trig, its on-disk store (as `plangraph build`
+    writes it, with the union default graph) and the fixture sources."""
+    from plangraph.store import STORE_NAME, write_store
+
     build = folder / "build"
     (build / "sources").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(trig, build / "plangraph.trig")
+    if not (build / STORE_NAME).exists():
+        write_store(build / "plangraph.trig", build / STORE_NAME)
     for source in (FIXTURES / "sources").iterdir():
         shutil.copyfile(source, build / "sources" / source.name)
     return build

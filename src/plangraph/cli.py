@@ -92,6 +92,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         allow_updates=args.allow_updates,
         update_token=args.update_token,
+        sparql_backend=args.sparql_backend,
     )
     return 0
 
@@ -246,6 +247,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help=f"port (default {defaults.port})")
     p.add_argument("--allow-updates", action="store_true", help="accept SPARQL Update (needs --update-token)")
     p.add_argument("--update-token", help="bearer token SPARQL Update requests must carry")
+    p.add_argument(
+        "--sparql-backend",
+        metavar="URL",
+        help="pass queries to this SPARQL endpoint (with the same limits) instead of the embedded store",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = with_build(sub.add_parser("trace", help="the projects that support an industry goal, and why"))
@@ -315,7 +321,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    from .settings import SettingError
+
+    try:
+        args = make_parser().parse_args(argv)
+    except SettingError as err:  # PLANGRAPH_QUERY_TIMEOUT=abc: say which variable, no traceback
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     set_settings(None)
     try:
         return int(args.func(args) or 0)

@@ -35,6 +35,7 @@ from jinja2 import Environment, select_autoescape
 
 from . import __version__ as PLANGRAPH_VERSION
 from .network import NODE_TYPES, PALETTE, network, typed_nodes
+from .store import document_quads
 from .vocab import DCTERMS, PG, PROV, RDF, RDFS, SKOS, XSD
 
 _RDF_PREFIXES = {
@@ -464,7 +465,7 @@ def html_page(graph: nx.MultiDiGraph, title: str = "plangraph network") -> str:
 def _subject_quads(store: ox.Store, subjects: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for subject in subjects:
-        quads.extend(store.quads_for_pattern(subject, None, None, None))
+        quads.extend(document_quads(store, subject, None, None))
     return quads
 
 
@@ -514,11 +515,7 @@ def rdf_bytes(store: ox.Store, fmt: str, graph: nx.MultiDiGraph | None = None) -
     spec = export_format(fmt)
     if spec.rdf_format is None:
         raise ValueError(f"{spec.key} is not an RDF format")
-    quads = (
-        list(store.quads_for_pattern(None, None, None, None))
-        if graph is None
-        else selected_quads(store, graph)
-    )
+    quads = list(document_quads(store)) if graph is None else selected_quads(store, graph)
     line_based = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
     prefixes = None if spec.rdf_format in line_based else _RDF_PREFIXES
     if spec.keeps_graphs:

@@ -46,9 +46,13 @@ class Settings:
     second preparing the SPARQL queries of the shapes, more than it saves on a small graph."""
 
     # --- the store --------------------------------------------------------------------------
-    store_in_memory: bool = True
-    """Load the graph into an in-memory pyoxigraph store for querying (5-10x faster than the
-    on-disk store); set to false for graphs larger than memory."""
+    store_in_memory: bool = False
+    """Query a private in-memory copy of the graph (loaded from ``plangraph.trig``) instead of the
+    build's on-disk store. On disk (the default) every query worker opens ``store/`` read-only and
+    they share it through the page cache: serving memory does not grow with the workers and
+    start-up does not grow with the corpus. In memory, queries run about 1.3-3x faster on the
+    corpus but each worker holds and loads its own copy (``make bench`` measures both). Updates
+    always use in-memory copies."""
 
     # --- the SPARQL endpoint ----------------------------------------------------------------
     query_timeout: float = 10.0
@@ -59,8 +63,32 @@ class Settings:
     """Longest SPARQL query text accepted, in characters."""
     max_request_bytes: int = 1_000_000
     """Largest request body accepted, in bytes."""
-    query_workers: int = 2
-    """Worker processes that run SPARQL queries (a timed-out worker is killed and replaced)."""
+    query_workers: int = 4
+    """Worker processes that run SPARQL queries (a timed-out worker is killed and replaced). They
+    share the on-disk store, so a worker costs little memory; keep more workers than the number
+    of clients expected to send slow queries at once (see ``client_max_queries``)."""
+    max_query_nesting: int = 200
+    """Deepest nesting of groups, parentheses and brackets accepted in a query or update (HTTP 400
+    above it). pyoxigraph's parser overflows its stack and kills the process at a few thousand."""
+    worker_memory_mb: int = 2048
+    """Address space (RLIMIT_AS, in MiB) a query worker may use; a query that needs more is stopped
+    by the operating system, answered 503 and its worker replaced (0: no limit)."""
+    client_max_queries: int = 2
+    """Queries of one client (one IP address) that may run at once; the client's further queries
+    wait in its own queue, and the time they wait counts toward ``query_timeout``."""
+    reserved_workers: int = 1
+    """Idle workers kept for clients with nothing running and no record of slow queries (see
+    ``slow_query_seconds``): clients sending slow queries cannot starve the rest, whose quick
+    queries always find a worker. Keep ``query_workers`` above ``reserved_workers + 1``."""
+    slow_query_seconds: float = 0.5
+    """A client whose recent queries ran longer than this on average (a moving average, time outs
+    included) is a slow client, and is served after the others."""
+    sparql_backend: str | None = None
+    """URL of an external SPARQL endpoint to pass queries to, with the same limits, instead of the
+    embedded store (``plangraph serve --sparql-backend``; docs/serving.md)."""
+    build_check_interval: float = 1.0
+    """Seconds between checks that the build being served was replaced (another ``plangraph
+    build`` into the same folder); when it was, every worker is switched to the new build at once."""
     allow_updates: bool = False
     """SPARQL Update is refused unless this is true AND the request carries the update token."""
     update_token: str | None = None
@@ -96,7 +124,13 @@ class Settings:
         return replace(self, **changes)
 
 
+class SettingError(ValueError):
+    """An environment variable holds a value its setting cannot take."""
+
+
 def _coerce(value: str, like: object) -> object:
+    if like is None:
+        return value or None
     if isinstance(like, bool):
         return value.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(like, int):
@@ -118,7 +152,12 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
     for f in fields(Settings):
         key = f"PLANGRAPH_{f.name.upper()}"
         if key in environ:
-            changes[f.name] = _coerce(environ[key], getattr(base, f.name))
+            like = getattr(base, f.name)
+            try:
+                changes[f.name] = _coerce(environ[key], like)
+            except ValueError:
+                kind = type(like).__name__
+                raise SettingError(f"{key}={environ[key]!r} is not a valid {kind} ({f.name})") from None
     return replace(base, **changes)
 
 

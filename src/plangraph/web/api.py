@@ -126,6 +126,21 @@ def _check_iri(iri: str) -> None:
         raise HTTPException(400, f"not an absolute IRI: {iri!r}")
 
 
+#: Statuses the helpers answer besides 200 (FastAPI adds 422 for parameters it rejects itself).
+_BAD: dict[int | str, dict[str, Any]] = {
+    400: {"description": "a malformed parameter or query (JSON: detail)"}
+}
+_UNKNOWN: dict[int | str, dict[str, Any]] = {
+    404: {"description": "nothing in the graph is about it (JSON: detail)"}
+}
+_BUSY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "the query hit query_timeout, every worker stayed busy, a worker ran out of "
+        "memory or the server is shutting down (JSON: detail; Retry-After)"
+    }
+}
+
+
 def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> APIRouter:
     """``/api/...`` over an engine; ``texts`` finds the source documents (for mention context)."""
     router = APIRouter(prefix="/api", tags=["API"])
@@ -134,12 +149,16 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
         try:
             return await coro
         except (EngineError, ProtocolError) as err:
-            raise HTTPException(err.status, err.message) from None
+            retry = {"Retry-After": "5"} if err.status == 503 else None
+            raise HTTPException(err.status, err.message, headers=retry) from None
         except ValueError as err:
             raise HTTPException(400, str(err)) from None
 
     @router.get(
-        "/search", response_model=SearchResponse, summary="Search entities by name (Chinese or other)"
+        "/search",
+        response_model=SearchResponse,
+        summary="Search entities by name (Chinese or other)",
+        responses={**_BAD, **_BUSY},
     )
     async def api_search(
         q: str = Query(..., min_length=1, max_length=200, description="part of a name, e.g. 新材料"),
@@ -148,7 +167,12 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
         hits = await guarded(graphdata.search(engine, q, limit))
         return {"query": q, "results": [h.to_json() for h in hits]}
 
-    @router.get("/entity", response_model=EntityResponse, summary="Everything the graph says about an IRI")
+    @router.get(
+        "/entity",
+        response_model=EntityResponse,
+        summary="Everything the graph says about an IRI",
+        responses={**_BAD, **_UNKNOWN, **_BUSY},
+    )
     async def api_entity(iri: str = Query(..., description="the entity's IRI")) -> dict:
         _check_iri(iri)
         found = await guarded(graphdata.entity(engine, texts, iri))
@@ -160,6 +184,7 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
         "/industry",
         response_model=IndustryResponse,
         summary="Projects, parks and divisions supporting an industry",
+        responses={**_BAD, **_UNKNOWN, **_BUSY},
     )
     async def api_industry(iri: str = Query(..., description="IRI of a pg:Industry concept")) -> dict:
         _check_iri(iri)
@@ -198,7 +223,10 @@ def api_router(engine: QueryEngine, settings: Settings, texts: SourceTexts) -> A
             summary="Run a saved query (results negotiated like /sparql; format= works too)",
             response_class=Response,
             responses={
-                200: {"content": {"application/sparql-results+json": {}, "text/csv": {}, "text/turtle": {}}}
+                200: {"content": {"application/sparql-results+json": {}, "text/csv": {}, "text/turtle": {}}},
+                **_BAD,
+                404: {"description": "no saved query of that name (JSON: detail)"},
+                **_BUSY,
             },
         )
 

@@ -32,7 +32,7 @@ from .network_pages import network_pages_router
 from .pages import STATIC_DIR, pages_router
 from .sources import SourceTexts
 from .sparql import EXPOSED_HEADERS, sparql_router
-from .workers import QueryEngine
+from .workers import ClientMiddleware, QueryEngine
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,10 @@ SOURCES_DIR = "sources"
 
 def check_build(build_dir: Path, settings: Settings) -> None:
     """Fail early, with the command to run, when there is nothing to serve."""
-    in_memory = settings.store_in_memory or settings.allow_updates
-    needed = trig_path(build_dir) if in_memory else Path(build_dir) / STORE_NAME
-    if not needed.exists():
+    if not trig_path(build_dir).exists() and not (Path(build_dir) / STORE_NAME).exists():
         raise StoreError(
-            f"{build_dir}: no built graph ({needed.name} is missing); run `plangraph build` first"
+            f"{build_dir}: no built graph ({trig_path(build_dir).name} and {STORE_NAME}/ are missing); "
+            "run `plangraph build` first"
         )
 
 
@@ -61,8 +60,8 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         await engine.start()
         try:
             yield
-        finally:
-            await engine.stop()
+        finally:  # the jobs under way finish (or meet their own time limit) first
+            await engine.stop(grace=max(settings.query_timeout, settings.export_timeout))
 
     app = FastAPI(
         title="plangraph",
@@ -88,6 +87,7 @@ def create_app(build_dir: Path, settings: Settings | None = None) -> FastAPI:
         expose_headers=[*EXPOSED_HEADERS, *NETWORK_HEADERS, "Link", "Content-Location", "Location"],
         max_age=3600,
     )
+    app.add_middleware(ClientMiddleware)  # names each request's client for the fair queue
     # Source texts: the copies the build made, else the corpus folder (older builds).
     texts = SourceTexts([build_dir / SOURCES_DIR, settings.corpus_dir])
     app.include_router(sparql_router(engine, html_redirect="/editor"))
@@ -134,6 +134,7 @@ def serve(
     port: int,
     allow_updates: bool = False,
     update_token: str | None = None,
+    sparql_backend: str | None = None,
 ) -> None:
     """Serve the app with uvicorn until interrupted (`plangraph serve`)."""
     import uvicorn
@@ -145,10 +146,21 @@ def serve(
         raise ValueError(
             "--allow-updates needs --update-token (or PLANGRAPH_UPDATE_TOKEN): updates are never open"
         )
+    sparql_backend = sparql_backend or base.sparql_backend
+    if sparql_backend and allow_updates:
+        raise ValueError("--sparql-backend serves queries only: updates go to the backend itself")
     settings = base.with_overrides(
-        allow_updates=allow_updates, update_token=update_token, host=host, port=port
+        allow_updates=allow_updates,
+        update_token=update_token,
+        host=host,
+        port=port,
+        sparql_backend=sparql_backend,
     )
-    check_build(Path(build_dir), settings)
+    if not sparql_backend:
+        check_build(Path(build_dir), settings)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     app = create_app(Path(build_dir), settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+    # On SIGTERM uvicorn stops accepting and waits for the requests under way: every one of them
+    # ends within its own time limit (then answered 503), so none is cut off with a 500.
+    grace = max(settings.query_timeout, settings.export_timeout) + 5
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=int(grace))

@@ -23,8 +23,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from ..settings import Settings
+from ..sparql_check import QueryTooComplex, check_complexity
 from . import conneg, results
-from .sparql_text import DatasetConflict, add_using_clauses, is_iri, uses_service
+from .sparql_text import DatasetConflict, add_using_clauses, fetches_remote, is_iri
 from .workers import EngineError, Job, Outcome, QueryEngine
 
 log = logging.getLogger(__name__)
@@ -199,13 +200,25 @@ def _endpoint_iri(request: Request) -> str:
 
 def _result_response(outcome: Outcome) -> Response:
     if outcome.status >= 300:
-        return PlainTextResponse(outcome.message + "\n", status_code=outcome.status)
+        headers = {"Retry-After": "5"} if outcome.status == 503 else None
+        return PlainTextResponse(outcome.message + "\n", status_code=outcome.status, headers=headers)
     if outcome.kind == "update":
         return Response(status_code=204)
-    headers = {"Vary": "Accept", ROWS_HEADER: str(outcome.rows)}
+    headers = {"Vary": "Accept"}
+    if outcome.rows >= 0:  # a graph its query bounds under the cap is not counted
+        headers[ROWS_HEADER] = str(outcome.rows)
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"true; limit={outcome.rows}"
     return Response(outcome.body, status_code=200, headers=headers, media_type=outcome.content_type)
+
+
+def _refuse_remote_fetches(text: str) -> None:
+    """SERVICE (in queries and updates) and LOAD would make the server fetch any URL a client names."""
+    remote = fetches_remote(text)
+    if remote == "SERVICE":
+        raise ProtocolError(400, "federated queries (SERVICE) are disabled on this endpoint")
+    if remote == "LOAD":
+        raise ProtocolError(400, "LOAD is disabled on this endpoint: it would make the server fetch a URL")
 
 
 def _check_update_allowed(request: Request, settings: Settings) -> None:
@@ -228,8 +241,14 @@ def _check_update_allowed(request: Request, settings: Settings) -> None:
 async def run_protocol_request(engine: QueryEngine, request: Request, op: ProtocolRequest) -> Response:
     settings = engine.settings
     base_iri = _endpoint_iri(request)
+    try:
+        check_complexity(op.text, settings.max_query_nesting)
+    except QueryTooComplex as err:
+        raise ProtocolError(400, str(err)) from None
     if op.operation == "update":
         _check_update_allowed(request, settings)
+    _refuse_remote_fetches(op.text)
+    if op.operation == "update":
         try:
             text = add_using_clauses(
                 op.text, op.graphs("using-graph-uri"), op.graphs("using-named-graph-uri")
@@ -238,8 +257,6 @@ async def run_protocol_request(engine: QueryEngine, request: Request, op: Protoc
             raise ProtocolError(400, str(err)) from None
         job = Job("update", text, base_iri=base_iri)
     else:
-        if uses_service(op.text):
-            raise ProtocolError(400, "federated queries (SERVICE) are disabled on this endpoint")
         default_graphs, named_graphs = op.graphs("default-graph-uri"), op.graphs("named-graph-uri")
         dataset_given = bool(default_graphs or named_graphs)
         job = Job(
@@ -251,6 +268,7 @@ async def run_protocol_request(engine: QueryEngine, request: Request, op: Protoc
             accept=op.accept,
             format=op.format,
             max_rows=settings.max_result_rows,
+            max_nesting=settings.max_query_nesting,
         )
     return _result_response(await engine.run(job))
 
@@ -292,10 +310,18 @@ def limits_text(settings: Settings) -> list[str]:
         f"max_query_length = {settings.max_query_length} characters (HTTP 413 above it).",
         f"max_request_bytes = {settings.max_request_bytes} bytes of request body (HTTP 413 above it).",
         f"query_workers = {settings.query_workers}: queries run in parallel in this many worker processes.",
+        f"client_max_queries = {settings.client_max_queries}: queries of one client run at once; the "
+        "rest wait their turn, and the wait counts toward query_timeout.",
+        f"max_query_nesting = {settings.max_query_nesting}: deeper nesting of groups, parentheses or "
+        "brackets is refused (HTTP 400).",
+        f"worker_memory_mb = {settings.worker_memory_mb}: a query needing more memory is stopped (HTTP 503).",
         "Updates: "
         + ("allowed with the update token." if settings.allow_updates else "refused (read-only)."),
-        "The default graph is the union of the named graphs unless default-graph-uri / named-graph-uri are given.",
-        "Federated queries (SERVICE) are disabled.",
+        "Dataset: a query that names none (no FROM / FROM NAMED, no default-graph-uri / "
+        "named-graph-uri) reads the union of the named graphs as its default graph, each triple "
+        "once however many graphs state it; FROM and FROM NAMED, or the protocol parameters (which "
+        "win), replace that dataset as SPARQL 1.1 says.",
+        "Federated queries (SERVICE) and LOAD are disabled.",
     ]
 
 
@@ -431,12 +457,21 @@ _OPENAPI = {
             "description": "results, a graph or the service description, in the negotiated format",
             "content": {f.media_type: {} for f in conneg.all_formats()},
         },
-        "400": {"description": "syntax error or malformed request (plain text message)"},
+        "204": {"description": "the update was applied"},
+        "303": {"description": "a browser asking for HTML without a query is sent to the editor"},
+        "400": {
+            "description": "syntax error, malformed request, a query nested deeper than "
+            "max_query_nesting, SERVICE or LOAD (plain text message)"
+        },
         "401": {"description": "update without the right token"},
         "403": {"description": "update on a read-only endpoint"},
         "413": {"description": "query or request body too large"},
         "415": {"description": "unsupported Content-Type or charset"},
-        "503": {"description": "the query hit query_timeout, or every worker is busy"},
+        "503": {
+            "description": "the query hit query_timeout (time waiting for a worker included), no "
+            "worker became free in time, its worker ran out of memory (worker_memory_mb) or crashed, "
+            "or the server is shutting down (plain text message; Retry-After)"
+        },
     },
 }
 

@@ -60,9 +60,65 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What the endpoint needs to know of a query's text, read in one pass."""
+
+    form: str
+    """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` (the first at the top level), or ``""``."""
+    remote: str | None
+    """``SERVICE`` or ``LOAD`` when the text would make the server fetch a URL."""
+    limit: tuple[int, str] | None
+    """Offset and text of the number after a top-level ``LIMIT``."""
+    values_at: int | None
+    """Offset of a top-level ``VALUES`` (a trailing values clause)."""
+    end: int
+    """Offset just after the last significant token."""
+
+
+_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+
+
+def shape(text: str) -> Shape:
+    """The :class:`Shape` of a query (one scan; words inside strings, IRIs and comments are skipped)."""
+    form, remote, limit, values_at, end = "", None, None, None, 0
+    depth, after_limit = 0, False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        value = match.group()
+        end = match.end()
+        if after_limit:
+            after_limit = False
+            if kind == "number":
+                limit = (match.start(), value)
+        if kind == "word":
+            word = value.upper()
+            if word in ("SERVICE", "LOAD"):
+                remote = remote or word
+            elif depth == 0:
+                if word in _FORMS and not form:
+                    form = word
+                elif word == "LIMIT":
+                    after_limit = True
+                elif word == "VALUES" and values_at is None:
+                    values_at = match.start()
+        elif value == "{":
+            depth += 1
+        elif value == "}":
+            depth = max(depth - 1, 0)
+    return Shape(form, remote, limit, values_at, end)
+
+
 def uses_service(text: str) -> bool:
     """Whether a query or update calls a remote endpoint with ``SERVICE``."""
     return any(t.is_keyword("SERVICE") for t in tokens(text))
+
+
+def fetches_remote(text: str) -> str | None:
+    """``SERVICE`` or ``LOAD`` if a query or update would make the server fetch a URL, else None."""
+    return shape(text).remote
 
 
 class DatasetConflict(ValueError):

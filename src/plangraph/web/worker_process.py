@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import resource
 import signal
 import sys
 import time
@@ -18,8 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..sparql_check import check_complexity
 from ..vocab import STANDARD_PREFIXES
 from . import conneg, results
+from .sparql_text import shape
 
 #: The settings the network calls read (:mod:`.network_jobs`); the server sends its values along.
 NETWORK_SETTINGS = ("max_export_nodes", "default_depth", "betweenness_samples")
@@ -42,6 +45,8 @@ class Job:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    max_nesting: int = 200
+    """``max_query_nesting`` of the server (the server checks it too, before sending the job)."""
     params: dict | None = None
     """Arguments of a ``network`` call (strings, numbers, lists of strings)."""
     settings: dict | None = None
@@ -77,6 +82,14 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (RLIMIT_AS): a query that needs more fails here, in this
+    worker, instead of taking the machine's memory from everything else."""
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _open(build_dir: str, in_memory: bool) -> ox.Store:
     from ..store import open_store
 
@@ -84,10 +97,10 @@ def _open(build_dir: str, in_memory: bool) -> ox.Store:
 
 
 def _query_kwargs(job: Job) -> dict:
+    """The dataset of a query: the protocol's, else the query's own FROM / FROM NAMED, else the
+    store's default graph (the union of the named graphs, written when the store was made)."""
     kwargs: dict = {"base_iri": job.base_iri, "prefixes": STANDARD_PREFIXES}
-    if job.default_graphs is None and job.named_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
-    else:
+    if job.default_graphs is not None or job.named_graphs is not None:
         # The protocol dataset replaces the query's FROM / FROM NAMED entirely: what is not given
         # is empty, not "everything".
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
@@ -95,23 +108,37 @@ def _query_kwargs(job: Job) -> dict:
     return kwargs
 
 
+def _update(store: ox.Store, text: str, base_iri: str | None) -> None:
+    """Run an update, then derive the default graph again from the named graphs it changed."""
+    from ..store import add_union_default_graph
+
+    store.update(text, base_iri=base_iri, prefixes=STANDARD_PREFIXES)
+    store.update("CLEAR DEFAULT")
+    add_union_default_graph(store)
+
+
 def _evaluate(store: ox.Store, job: Job) -> Outcome:
     if job.op == "update":
-        store.update(job.text, base_iri=job.base_iri, prefixes=STANDARD_PREFIXES)
+        _update(store, job.text, job.base_iri)
         return Outcome(204, kind="update")
-    answer = store.query(job.text, **_query_kwargs(job))
+    check_complexity(job.text, job.max_nesting)
+    text = job.text
+    found = shape(text)
+    if found.form == "SELECT":
+        text, _ = results.cap_select(text, job.max_rows + 1, found)
+    answer = store.query(text, **_query_kwargs(job))
     if isinstance(answer, ox.QueryBoolean):
         fmt = conneg.choose(conneg.RESULTS, job.accept, job.format)
         return Outcome(200, results.write_boolean(bool(answer), fmt), fmt.content_type, "boolean", fmt.key, 1)
     if isinstance(answer, ox.QuerySolutions):
         fmt = conneg.choose(conneg.RESULTS, job.accept, job.format)
-        rows = results.collect_solutions(answer, job.max_rows)
-        body = results.write_rows(rows, fmt)
-        return Outcome(200, body, fmt.content_type, "solutions", fmt.key, len(rows.rows), rows.truncated)
-    fmt = conneg.choose(conneg.GRAPH, job.accept, job.format)
-    triples, truncated = results.collect_triples(answer, job.max_rows)
-    body = results.write_graph(triples, fmt)
-    return Outcome(200, body, fmt.content_type, "graph", fmt.key, len(triples), truncated)
+        written = results.write_solutions(answer, fmt, job.max_rows)
+    else:
+        fmt = conneg.choose(conneg.GRAPH, job.accept, job.format)
+        bound = results.graph_bound(job.text) if found.form == "CONSTRUCT" else None
+        written = results.write_triples(answer, fmt, job.max_rows, bound)
+    kind = "solutions" if fmt.family == conneg.RESULTS else "graph"
+    return Outcome(200, written.body, fmt.content_type, kind, fmt.key, written.rows, written.truncated)
 
 
 def _handle(store: ox.Store, job: Job) -> Outcome:
@@ -131,26 +158,35 @@ def _handle(store: ox.Store, job: Job) -> Outcome:
     except (ValueError, TypeError) as err:
         outcome = Outcome(400, message=f"invalid request: {err}")
     except MemoryError:
-        outcome = Outcome(503, message="the query needed more memory than the server has")
+        outcome = Outcome(
+            503, message="the query needed more memory than a query worker may use (worker_memory_mb)"
+        )
+    except OSError as err:  # the store could not be read (its build was replaced meanwhile)
+        outcome = Outcome(503, message=f"the store could not be read ({err}); try again", kind="store")
     except Exception as err:  # an evaluation error is the query's doing, not a server fault
         outcome = Outcome(400, message=f"the query could not be evaluated: {err}")
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def worker_main(conn: Connection, build_dir: str, in_memory: bool) -> None:
+def worker_main(conn: Connection, build_dir: str, in_memory: bool, memory_mb: int = 0) -> None:
     """Body of a worker process: load the store, replay the journal it is sent, answer jobs.
 
     It returns (and the process ends) when the server closes its end of the socket.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # Ctrl-C and SIGTERM (sent to the whole process group by a terminal, systemd or a container
+    # runtime) are the server's to handle: it lets the query under way finish, then closes the
+    # socket, and the worker ends; it also dies with the server (_die_with_parent).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
     started = time.perf_counter()
     try:
+        _limit_memory(memory_mb)
         store = _open(build_dir, in_memory)
         journal: list[tuple[str, str | None]] = conn.recv()
         for text, base_iri in journal:
-            store.update(text, base_iri=base_iri, prefixes=STANDARD_PREFIXES)
+            _update(store, text, base_iri)
         conn.send(("ready", {"quads": len(store), "seconds": time.perf_counter() - started}))
     except (EOFError, BrokenPipeError, ConnectionError):
         return  # the server stopped while this worker was starting
@@ -167,9 +203,9 @@ def worker_main(conn: Connection, build_dir: str, in_memory: bool) -> None:
 
 
 def _child(argv: list[str]) -> None:
-    """``python -m plangraph.web.workers FD BUILD_DIR in-memory|on-disk`` (started by _Worker)."""
-    fd, build_dir, mode = argv
-    worker_main(Connection(int(fd)), build_dir, mode == "in-memory")
+    """``python -m plangraph.web.worker_process FD BUILD_DIR in-memory|on-disk MEMORY_MB``."""
+    fd, build_dir, mode, memory_mb = argv
+    worker_main(Connection(int(fd)), build_dir, mode == "in-memory", int(memory_mb))
 
 
 if __name__ == "__main__":
