@@ -115,6 +115,14 @@ def test_nothing_known_is_404(client: TestClient) -> None:
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/data/S%C2%A0%0CV", "/id/a%20b", "/data/%22quoted%22"])
+def test_a_path_that_makes_no_valid_iri_is_404_not_a_query_error(client: TestClient, path: str) -> None:
+    # found by schemathesis: the path went into the SPARQL text and the engine answered 400
+    response = client.get(path, headers={"accept": "text/turtle"}, follow_redirects=False)
+    assert response.status_code == 404
+    assert "not a valid IRI" in response.text
+
+
 def test_rdflib_dereferences_a_data_iri_and_reads_the_json_ld_with_its_context(server: LiveServer) -> None:
     """rdflib as a Linked Data client: it sends its RDF Accept list, follows the 303 and parses.
     The JSON-LD names /context.jsonld, which rdflib's parser fetches from the server."""

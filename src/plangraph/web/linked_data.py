@@ -28,6 +28,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -406,6 +407,43 @@ def _namespace(iri: str) -> str:
 
 # --- the router ------------------------------------------------------------------------------
 
+#: Why each status of the Linked Data routes is answered (their OpenAPI description lists them).
+_STATUS_MEANING = {
+    303: "See Other: the document about the thing (its URL in Location)",
+    400: "malformed parameters (a plain-text message says which)",
+    404: "nothing known under that name (plain text)",
+    405: "a method the read-only store does not allow",
+    503: "the time limit was reached, every worker was busy, or the answer was too large (plain text)",
+}
+
+
+#: A path no route matches (a newline in it) gets the framework's JSON 404, the others plain text.
+_NOT_FOUND_CONTENT = {"text/plain": {}, "application/json": {}}
+
+
+def _data_iri(path: str) -> str | None:
+    """The data IRI ``/id/{path}`` and ``/data/{path}`` name, or None when the path makes no valid
+    IRI (a space, a control character): such a name can denote nothing in the graph."""
+    iri = str(ID) + path
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return iri
+
+
+def _documented(formats: tuple[conneg.Format, ...], *statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses``: 200 in each of ``formats``, the other statuses as plain text or empty."""
+    answers: dict[int | str, dict[str, Any]] = {
+        200: {"description": "the document", "content": {f.media_type: {} for f in formats}}
+    }
+    for status in statuses:
+        content: dict[str, Any] = {} if status == 303 else {"text/plain": {}}
+        if status == 404:
+            content = _NOT_FOUND_CONTENT
+        answers[status] = {"description": _STATUS_MEANING[status], "content": content}
+    return answers
+
 
 def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["Linked Data"])
@@ -414,12 +452,23 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
     def base(request: Request) -> str:
         return str(request.base_url)
 
-    @router.get("/id/{path:path}", summary="A data IRI: 303 to the document about it", status_code=303)
+    @router.get(
+        "/id/{path:path}",
+        summary="A data IRI: 303 to the document about it",
+        status_code=303,
+        response_class=Response,
+        responses={
+            303: {"description": _STATUS_MEANING[303], "content": {}},
+            404: {"description": _STATUS_MEANING[404], "content": _NOT_FOUND_CONTENT},
+        },
+    )
     async def thing(path: str, request: Request) -> Response:
         """``https://w3id.org/plangraph/id/{path}`` dereferenced on this server: 303 See Other to
         the entity page (browsers) or to ``/data/{path}`` (RDF clients); a named graph's IRI to
         its content on the Graph Store endpoint."""
-        iri = str(ID) + path
+        iri = _data_iri(path)
+        if iri is None:
+            return _problem(404, f"/id/{path} is not a valid IRI of this dataset")
         if iri.startswith(GRAPH_PREFIX):
             target = "/store?" + urlencode({"graph": iri})
         elif choose(request, DOCUMENT_FORMATS) is HTML:
@@ -429,12 +478,19 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         headers = {"Vary": "Accept", "Link": _link(f"/data/{quote(path)}", "describedby")}
         return RedirectResponse(target, status_code=303, headers=headers)
 
-    @router.get("/data/{path:path}", summary="The description of a data IRI (content negotiation)")
+    @router.get(
+        "/data/{path:path}",
+        summary="The description of a data IRI (content negotiation)",
+        response_class=Response,
+        responses=_documented(DOCUMENT_FORMATS, 303, 404, 503),
+    )
     async def description(path: str, request: Request) -> Response:
         """The triples about ``https://w3id.org/plangraph/id/{path}``: its own, those that point
         at it, and its mentions. Turtle, JSON-LD, N-Triples or RDF/XML by Accept or ``format=``;
         a browser is sent to the entity page."""
-        iri = str(ID) + path
+        iri = _data_iri(path)
+        if iri is None:
+            return _problem(404, f"/data/{path} is not a valid IRI of this dataset")
         fmt = choose(request, DOCUMENT_FORMATS)
         if fmt is HTML:
             return RedirectResponse(entity_url(iri), status_code=303, headers={"Vary": "Accept"})
@@ -451,7 +507,12 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         extra = {TRUNCATED_HEADER: f"true; limit={answer.count}"} if answer.truncated else None
         return document_response(answer.body, fmt, here, links, extra)
 
-    @router.get("/context.jsonld", summary="The JSON-LD context of the vocabulary")
+    @router.get(
+        "/context.jsonld",
+        summary="The JSON-LD context of the vocabulary",
+        response_class=Response,
+        responses=_documented(tuple(f for f in DOCUMENT_FORMATS if f.key == "jsonld")),
+    )
     async def context() -> Response:
         body = json.dumps(jsonld_context(), ensure_ascii=False, indent=1).encode("utf-8")
         return Response(body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
@@ -474,10 +535,16 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
             methods=["GET"],
             summary="The ontology (HTML, Turtle, JSON-LD, N-Triples, RDF/XML)",
             response_class=Response,
+            responses=_documented((HTML, *DOCUMENT_FORMATS)),
             include_in_schema=route == "/ontology",
         )
 
-    @router.get("/.well-known/void", summary="VoID description of the dataset")
+    @router.get(
+        "/.well-known/void",
+        summary="VoID description of the dataset",
+        response_class=Response,
+        responses=_documented(DOCUMENT_FORMATS, 400, 503),
+    )
     async def void(request: Request) -> Response:
         fmt = choose(request, DOCUMENT_FORMATS, html=False)
         try:
@@ -497,7 +564,20 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
             body, fmt, "/.well-known/void", alternates("/.well-known/void", DOCUMENT_FORMATS)
         )
 
-    @router.get("/dumps/plangraph.{extension}", summary="The whole graph as a file (the dumps VoID lists)")
+    @router.get(
+        "/dumps/plangraph.{extension}",
+        summary="The whole graph as a file (the dumps VoID lists)",
+        response_class=Response,
+        responses=_documented(
+            tuple(
+                conneg.Format(f.key, "dump", f.media_type, (), (), f.extension, f.label)
+                for f in EXPORT_FORMATS
+                if f.rdf_format is not None
+            ),
+            404,
+            503,
+        ),
+    )
     async def dump(extension: str) -> Response:
         """``ttl`` and ``nt``: the union of the graphs, each triple once; ``trig``, ``nq`` and
         ``jsonld``: one named graph per document. Made by a query worker within ``export_timeout``."""
@@ -511,7 +591,12 @@ def linked_data_router(engine: QueryEngine, settings: Settings) -> APIRouter:
         headers = {"Content-Disposition": f'attachment; filename="plangraph.{extension}"'}
         return Response(outcome.body, media_type=found.media_type, headers=headers)
 
-    @router.get("/store", summary="SPARQL 1.1 Graph Store Protocol (read-only): GET a graph")
+    @router.get(
+        "/store",
+        summary="SPARQL 1.1 Graph Store Protocol (read-only): GET a graph",
+        response_class=Response,
+        responses=_documented(conneg.GRAPH_FORMATS, 400, 404, 503),
+    )
     async def graph_store(request: Request) -> Response:
         """``?graph=IRI``: that named graph; ``?default``: the default graph, the union of all
         graphs with each triple once. Turtle, N-Triples, RDF/XML, JSON-LD, TriG or N-Quads by
