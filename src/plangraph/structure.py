@@ -2,10 +2,11 @@
 
 Input: the blocks of one document (ingest). Output: ``Division`` and ``Box`` records.
 
-Headings come in every numbering scheme plans use (第X篇/章/节, 一、, （一）, 1、/1., （1）, and
-unnumbered 前言/附件). A scheme's level is its rank among the schemes the document uses, in the
-conventional order; a heading's parent is the nearest earlier heading of a higher rank. Numbering
-must move forward among siblings, which keeps list items and stray lines out.
+Headings come in every numbering scheme plans use (第X篇/章/节, 一、, （一）, 1、/1., （1）, 1.1,
+and unnumbered 前言/附件). 篇, 章 and 节 rank by their words; the other schemes rank in the order
+the document first uses them. A heading's parent is the nearest earlier heading of a higher rank,
+and its level is its depth in that tree (a document that goes from 章 straight to （一） skips
+nothing). Numbering must move forward among siblings, which keeps list items and stray lines out.
 
 A box starts at its label (专栏4, 表 2-1) or, unlabelled, at a run of "group: 1. …; 2. …" lines. It
 has no end marker: it runs while its blocks keep the shape its first content block set (table
@@ -22,8 +23,9 @@ from .model import Block, Box, BoxItem, Division, DocumentText, Span
 from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, heading_label
 from .tables import parse_table, table_extent
 
-#: Conventional nesting order of numbering schemes (named headings sit at the top).
-SCHEME_RANK = {"named": 0, "篇": 1, "章": 2, "节": 3, "cn": 4, "paren_cn": 5, "arabic": 6, "paren_arabic": 7}
+#: Schemes whose words fix their place (篇 holds 章, 章 holds 节; named headings sit at the top).
+FIXED_RANK = {"named": 0, "篇": 1, "章": 2, "节": 3}
+#: The other schemes (一、 （一） 1. （1） 1.1) nest in the order a document first uses them.
 
 #: Unnumbered headings that do not enclose the numbered parts after them.
 PREFACES = {"前言", "序言", "引言"}
@@ -114,10 +116,13 @@ def heading_candidate(block: Block) -> _Candidate | None:
     scheme, m = found
     label = m.group(0)
     rest = text[m.end() :]
-    number = cn_to_int(re.sub(r"[第篇章节（()）、，,．.\s]", "", label))
+    if scheme == "decimal":  # "1.1": the second number counts the siblings
+        number = int(re.split(r"[.．]", label)[-1])
+    else:
+        number = cn_to_int(re.sub(r"[第篇章节（()）、，,．.\s]", "", label))
     run_in = len(text) > MAX_HEADING_CHARS or (text.endswith("。") and len(text) > 25)
     if not run_in:
-        title = _clean_title(rest)
+        title = _clean_title(rest).removesuffix("。")
         span = block.span
     else:
         if scheme in ("arabic", "paren_arabic"):
@@ -419,6 +424,14 @@ class _Parser:
         self.stack: list[tuple[int, Division]] = []  # (rank, division)
         self.last_number: dict[str, int] = {}
         self.open: _OpenBox | None = None
+        self.ranks: dict[str, int] = dict(FIXED_RANK)  # the document's own order of its schemes
+
+    def rank_of(self, scheme: str) -> int:
+        """A scheme's rank in this document: 篇/章/节 by their words, any other scheme by the
+        order in which the document first uses it (一、 then （一） then 1., or any other order)."""
+        if scheme not in self.ranks:
+            self.ranks[scheme] = max(self.ranks.values()) + 1
+        return self.ranks[scheme]
 
     def innermost(self) -> int | None:
         return self.stack[-1][1].order if self.stack else None
@@ -430,24 +443,27 @@ class _Parser:
         return cand.number is not None and (cand.number == 1 or last is None or cand.number > last)
 
     def add_heading(self, cand: _Candidate) -> None:
-        rank = SCHEME_RANK[cand.scheme]
+        rank = self.rank_of(cand.scheme)
         # a preface holds only its own text; an appendix (附件) holds what follows it
         while self.stack and (self.stack[-1][0] >= rank or self.stack[-1][1].label in PREFACES):
             self.stack.pop()
-        for scheme, r in SCHEME_RANK.items():
+        for scheme, r in self.ranks.items():
             if r > rank:
                 self.last_number.pop(scheme, None)
         if cand.number is not None:
             self.last_number[cand.scheme] = cand.number
+        parent = self.stack[-1][1] if self.stack else None
         division = Division(
             order=len(self.divisions) + 1,
-            level=rank,  # provisional: replaced by the dense rank among the schemes used
+            # the depth in this document's own tree: a level it skips (章 straight to （一）) is
+            # no gap, and a child is always one level below its parent
+            level=parent.level + 1 if parent else 1,
             label=cand.label,
             title=cand.title,
             line=cand.block.line,
             span=cand.span,
             scheme=cand.scheme,
-            parent=self.innermost(),
+            parent=parent.order if parent else None,
         )
         self.divisions.append(division)
         self.stack.append((rank, division))
@@ -554,9 +570,5 @@ def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
         parser.feed(blocks[i])
         i += 1
     parser.close_box()
-    used = sorted({SCHEME_RANK[d.scheme] for d in parser.divisions if d.scheme != "named"})
-    dense = {rank: i + 1 for i, rank in enumerate(used)}
-    for d in parser.divisions:
-        d.level = 1 if d.scheme == "named" else dense[SCHEME_RANK[d.scheme]]
     _infer_missing_labels(parser.boxes)
     return parser.divisions, parser.boxes
