@@ -448,13 +448,40 @@ def _in_match(pattern: re.Pattern[str], text: str, i: int) -> bool:
     return any(m.start() <= i < m.end() for m in pattern.finditer(text))
 
 
+#: An indentation inside a line: a paragraph (or a heading) that starts there, in a text whose
+#: line breaks were lost ("序言　　世纪之交，…", "第一篇  指导原则和发展目标     第一章  …").
+_INDENT = re.compile(r"\u3000{2,}| {4,}")
+
+
+def _indent_cuts(text: str) -> set[int]:
+    """Indentations inside a line that start a paragraph: before a heading, after a heading
+    followed by prose, or after a sentence."""
+    cuts: set[int] = set()
+    cells = [c for c in re.split(r"\u3000{2,}| {4,}|\t", text) if c.strip()]
+    short = sum(len(c.strip()) <= 20 for c in cells)
+    if len(cells) >= 3 and short >= 0.6 * len(cells) and not any(map(_is_heading_like, cells)):
+        return cuts  # a table row with its cells set apart by spaces
+    for m in _INDENT.finditer(text):
+        before, after = text[: m.start()].strip(), text[m.end() :].strip()
+        if not before or not after:
+            continue
+        last_break = max(before.rfind(c) for c in "。！？；")
+        own = before[last_break + 1 :].strip()
+        heading_before = _is_heading_like(own) and len(own) <= 40
+        prose_after = len(after) >= 30 and bool(re.search(r"[，,。]", after[:60]))
+        if _is_heading_like(after) or before[-1] in SENTENCE_END or (heading_before and prose_after):
+            cuts.add(m.start())
+    return cuts
+
+
 def _split_long(span: Span) -> list[Span]:
-    if len(span.text) <= LONG_LINE:
+    cuts_at = _indent_cuts(span.text) if _INDENT.search(span.text.strip()) else set()
+    if len(span.text) <= LONG_LINE and not cuts_at:
         return [span]
-    cuts = sorted(
-        {m.start() for m in _INLINE_BREAK.finditer(span.text)}
-        | {m.start() for m in _INLINE_HEADING_BREAK.finditer(span.text)}
-    )
+    if len(span.text) > LONG_LINE:
+        cuts_at |= {m.start() for m in _INLINE_BREAK.finditer(span.text)}
+        cuts_at |= {m.start() for m in _INLINE_HEADING_BREAK.finditer(span.text)}
+    cuts = sorted(cuts_at)
     pieces, prev = [], 0
     for cut in [*cuts, len(span.text)]:
         piece = span.slice(prev, cut).strip(" \t\u3000\u00a0")
@@ -545,16 +572,16 @@ def make_blocks(
             pending_gap = pending_gap or bool(blocks)
             wrapped = False
             continue
-        pieces = _split_long(span)
-        head = pieces[0]
+        pieces = list(enumerate(_split_long(span)))
+        head = pieces[0][1]
         if blocks and (
             (wrapped and not _is_table_row(head.text))
             or (pending_gap and _continues(blocks[-1].text, head.text))
         ):
             blocks[-1] = Block(Span.join([blocks[-1].span, head]), blocks[-1].line)
             pieces = pieces[1:]
-        for piece in pieces:
-            blocks.append(Block(piece, source.line_of(piece.start)))
+        for k, piece in pieces:
+            blocks.append(Block(piece, source.line_of(piece.start), mid_line=k > 0))
         pending_gap = False
         wrapped = _is_full(span.text, width)
     return blocks

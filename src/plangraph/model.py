@@ -120,6 +120,9 @@ class Block:
 
     span: Span
     line: int
+    mid_line: bool = False
+    """The block starts inside a source line: a page that lost its line breaks (one line per
+    report), cut at its paragraph breaks. Such a text lost the break after each heading too."""
 
     @property
     def text(self) -> str:

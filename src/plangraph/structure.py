@@ -17,10 +17,12 @@ heading, another box, or prose.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 
 from .model import Block, Box, BoxItem, Division, DocumentText, Span
 from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, heading_label
+from .settings import PACKAGE_DIR
 from .tables import parse_table, table_extent
 
 #: Schemes whose words fix their place (篇 holds 章, 章 holds 节; named headings sit at the top).
@@ -34,6 +36,11 @@ PREFACES = {"前言", "序言", "引言"}
 MAX_HEADING_CHARS = 60
 #: Run-in headings ("（一）全力以赴稳增长，…。正文") end at the first full stop within this many chars.
 MAX_RUN_IN_TITLE = 45
+#: The longest first clause of a two-clause heading ("以供给侧结构性改革为主线，…").
+MAX_FIRST_CLAUSE = 12
+#: A text with fewer sentence ends than one in this many characters lost them (a plan whose
+#: 。 were turned into line breaks): its headings run into their text like a glued page's.
+CHARS_PER_SENTENCE_END = 500
 
 _RESPONSIBLE_NOTE = re.compile(r"[（(]\s*(?:责任|牵头|主责|配合)(?:部门|单位)?\s*[:：][^）)]*[）)]\s*$")
 _TITLE_SEPARATORS = " \t\u3000\u00a0：:、，,.．"
@@ -72,35 +79,101 @@ def _clean_title(title: str) -> str:
 _REPORT_SECTION = re.compile(
     r"^.{0,20}?(?:工作回顾|工作安排|工作部署|主要目标任务|目标任务|主要任务|总体要求|工作建议|自身建设|满意政府)"
 )
+
+with (PACKAGE_DIR / "rules" / "headings.toml").open("rb") as _f:
+    _RUN_IN = tomllib.load(_f)
 #: Words that open the body of a paragraph: a run-in heading printed without punctuation ends
 #: before them ("（一）以项目建设为中心，增强经济发展新动能坚持把项目建设作为头等大事").
-_BODY_OPENERS = re.compile(
-    r"坚持|围绕|突出|面对|各位代表|我们|全市|全年|今年|去年|过去的|今后五年|本届政府|五年来|一年来|紧紧|牢牢|按照|依托|聚焦"
-)
+_BODY_OPENERS = re.compile("|".join(_RUN_IN["body_openers"]))
+_RESULT_NOUNS = re.compile("|".join(_RUN_IN["result_nouns"]))
+_ADVERB = "|".join(sorted(_RUN_IN["adverbs"], key=len, reverse=True))
+_PREDICATE = re.compile(rf"(?:{_ADVERB})[\u4e00-\u9fff]{{2}}")
+_STARTS_ADVERB = re.compile(rf"(?:{_ADVERB})")
+#: "生态是生存之本": a heading is no statement with 是; the statement starts at its subject.
+_COPULA = re.compile(r"[\u4e00-\u9fff]{2}是")
+_CLAUSE_BREAK = re.compile(r"[，,]|[ \u3000]+")
 
 
-def run_in_title_end(rest: str) -> int | None:
-    """Where the title of a run-in heading ends in ``rest`` (the text after its label)."""
+def _repeats_at(rest: str, p: int) -> bool:
+    """The text after ``p`` repeats the words before it: the body restating the heading's topic
+    ("加强水利建设|水利建设要…", "推进社区建设|推进社区建设是…", "改善民生|民生工程")."""
+    return any(p >= n and rest[p - n : p] == rest[p : p + n] for n in range(2, 7))
+
+
+def _glued_cut(rest: str, start: int, end: int, parallel: int | None, two_clauses: bool) -> int | None:
+    """Where a heading glued to its lead sentence or body ends between ``start`` and ``end``.
+
+    Strong cues: after a result noun (…新成效), between a repeated word (民生|民生工程), and in
+    the second clause of a two-clause heading that starts with its subject, after its predicate
+    (…不断夯实). Else, for a second clause of the verb-object kind (不断增强经济发展后劲), where a
+    clause as long as the first would end (``parallel``); else before an adverb or a statement no
+    heading ends with (稳步发展…, 严格执行…, 生态是…)."""
+    verb_first = bool(_STARTS_ADVERB.match(rest, start))
+    strong = [m.end() for m in _RESULT_NOUNS.finditer(rest, start, end) if m.end() < end]
+    if two_clauses and not verb_first:
+        # the subject before the adverb is a noun phrase of four characters or more (城乡面貌不断改善;
+        # not 集聚全面开放新优势, where 全面 modifies the object)
+        strong += [m.end() for m in _PREDICATE.finditer(rest, start + 4, end) if m.end() < end]
+    strong += [p for p in range(start + 4, end - 1) if _repeats_at(rest, p)]
+    if strong:
+        return min(strong)
+    if verb_first and parallel is not None:
+        return min(end, parallel)
+    weak = [p for p in range(start + 4, end - 1) if _STARTS_ADVERB.match(rest, p)]
+    weak += [m.start() for m in _COPULA.finditer(rest, start + 6, end)]
+    return min(weak) if weak else None
+
+
+def run_in_title_end(rest: str, glued: bool = False) -> int | None:
+    """Where the title of a run-in heading ends in ``rest`` (the text after its label).
+
+    At a body opener, else at the first 。. In a text that lost its line breaks (``glued``: a web
+    page printing a report as one line), the heading lost the break after it too and runs into
+    the lead sentence or the paragraph after it; when the text up to 。 is longer than a heading's
+    clauses are, the title ends at a cue of rules/headings.toml, else where a second clause as
+    long as the first would end."""
     section = _REPORT_SECTION.match(rest)
     if section:
         return section.end()
     stop = rest.find("。")
-    comma = re.search(r"[，,]", rest[:20])
+    end = min(stop if stop >= 0 else MAX_RUN_IN_TITLE, MAX_RUN_IN_TITLE)
+    statement = _COPULA.search(rest, 6, end) if glued else None
+    if statement:  # "持续优化城乡环境生态是生存之本，…": the statement is the body
+        end = statement.start()
+    comma = _CLAUSE_BREAK.search(rest[: min(20, end)])
+    if comma is not None and (comma.start() < 2 or (glued and comma.start() > MAX_FIRST_CLAUSE)):
+        comma = None  # in a glued text, a comma this far is the body's
     search_from = comma.end() + 4 if comma else 6
-    limit = stop if stop >= 0 else MAX_RUN_IN_TITLE
-    opener = _BODY_OPENERS.search(rest, search_from, min(limit, MAX_RUN_IN_TITLE))
-    if opener:
+    opener = _BODY_OPENERS.search(rest, search_from, end)
+    clause = comma.end() if comma else 0
+    first = comma.start() if comma else None
+    longest = (first + _RUN_IN["lead_margin"]) if first else _RUN_IN["single_clause_chars"] + 2
+    if not glued or end - clause <= longest:
+        if opener:
+            return opener.start()
+        if 0 <= stop <= MAX_RUN_IN_TITLE or statement:
+            return end
+        if first is not None and first >= 4:
+            # "A，B正文…" with no cue: B is about as long as A (parallel clauses)
+            return min(len(rest), comma.end() + first + 4)  # type: ignore[union-attr]
+        return None
+    parallel = clause + first + _RUN_IN["parallel_extra"] if first is not None and first >= 4 else None
+    cut = _glued_cut(rest, clause, end, parallel, two_clauses=comma is not None)
+    if opener and (cut is None or opener.start() < cut):
         return opener.start()
+    if cut is not None:
+        return cut
+    if parallel is not None:
+        # "A，B正文…" with no cue: B is about as long as A (parallel clauses)
+        return min(end, parallel)
     if 0 <= stop <= MAX_RUN_IN_TITLE:
         return stop
-    if comma and comma.start() >= 4:
-        # "A，B正文…" with no cue: B is about as long as A (parallel clauses)
-        return min(len(rest), comma.end() + comma.start() + 4)
-    return None
+    return min(end, _RUN_IN["single_clause_chars"])
 
 
-def heading_candidate(block: Block) -> _Candidate | None:
-    """The block read as a heading (label, title), or None."""
+def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
+    """The block read as a heading (label, title), or None. ``glued``: the text lost the breaks
+    after its headings (see ``run_in_title_end``); a block cut out of a long line always did."""
     text = block.text
     # a tab-separated row is a table row, even when its first cell looks numbered
     if _is_table_row(text) and len([c for c in re.split(r"\t| {3,}", text) if c.strip()]) > 1:
@@ -127,7 +200,7 @@ def heading_candidate(block: Block) -> _Candidate | None:
     else:
         if scheme in ("arabic", "paren_arabic"):
             return None  # numbered sentences in prose are list items, not headings
-        end = run_in_title_end(rest)
+        end = run_in_title_end(rest, glued=glued or block.mid_line)
         if end is None:
             return None
         title = _clean_title(rest[:end])
@@ -425,6 +498,7 @@ class _Parser:
         self.last_number: dict[str, int] = {}
         self.open: _OpenBox | None = None
         self.ranks: dict[str, int] = dict(FIXED_RANK)  # the document's own order of its schemes
+        self.glued = False  # the text lost its sentence ends, and the breaks after its headings
 
     def rank_of(self, scheme: str) -> int:
         """A scheme's rank in this document: 篇/章/节 by their words, any other scheme by the
@@ -508,7 +582,7 @@ class _Parser:
             self.close_box()
             self.open_box(labelled[0], labelled[1], block)
             return
-        cand = heading_candidate(block)
+        cand = heading_candidate(block, self.glued)
         if self.open is not None:
             if self.open.style is None:
                 self.add_to_box(block)
@@ -545,9 +619,16 @@ def _stop_at_strong_heading(blocks: list[Block], start: int, n: int) -> int:
     return n
 
 
+def _lost_sentence_ends(blocks: list[Block]) -> bool:
+    chars = sum(len(b.text) for b in blocks)
+    ends = sum(b.text.count("。") for b in blocks)
+    return chars > CHARS_PER_SENTENCE_END and ends * CHARS_PER_SENTENCE_END < chars
+
+
 def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
     parser = _Parser()
     blocks = doc.blocks
+    parser.glued = _lost_sentence_ends(blocks)
     i = 0
     while i < len(blocks):
         labelled = box_label(blocks[i])
