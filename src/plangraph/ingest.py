@@ -195,6 +195,8 @@ _STAMP = _compile("stamp")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页|\d{1,3}|[-—–]?\s*[IVXLivxl]+\s*[-—–]?)\s*$"
 )
+#: A page number framed as a footer ("— 12 —", "- 3 -", "第 5 页"): never a table cell.
+_PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页)\s*$")
 _PHONE = re.compile(r"^\s*[\d\s\-—()（）]{7,}\s*$")
 _TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$")
@@ -352,7 +354,7 @@ def _line_noise(lines: list[str]) -> list[tuple[int, int, str]]:
             what = "web page chrome"
         elif i in teasers:
             what = "teaser of a news page"
-        elif _PAGE_NUMBER.match(t) and not _among_table_cells(lines, i, chrome):
+        elif _PAGE_FOOTER.match(t) or (_PAGE_NUMBER.match(t) and not _among_table_cells(lines, i, chrome)):
             what = "page number"
         elif _PHONE.match(t):
             what = "contact number"
@@ -551,8 +553,15 @@ def wrap_width(lines: list[Line]) -> int | None:
 
 
 def _is_full(text: str, width: int | None) -> bool:
-    """A line that runs to the wrap width without ending its sentence: its paragraph goes on."""
-    return width is not None and display_width(text) >= width - WRAP_SLACK and text[-1] not in SENTENCE_END
+    """A line that runs to the wrap width without ending its sentence: its paragraph goes on.
+    A line with spaces inside is a table row whose cells are set apart by them (Chinese prose
+    has no spaces), however wide."""
+    return (
+        width is not None
+        and display_width(text) >= width - WRAP_SLACK
+        and text[-1] not in SENTENCE_END
+        and " " not in text.strip()
+    )
 
 
 def make_blocks(

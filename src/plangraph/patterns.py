@@ -21,7 +21,12 @@ HEADING_LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"{CN_NUM}(?:、|[，,．.](?![0-9]))")),
     ("paren_arabic", re.compile(r"[（(][0-9０-９]{1,2}[）)]")),
     # "1.1加强重要基础设施安全管理。" (上海 十五五: 一、 > 1. > 1.1), never an amount ("2.5亿元")
-    ("decimal", re.compile(r"[0-9]{1,2}[.．][0-9]{1,2}(?=\s*[\u4e00-\u9fff])(?![0-9]|\s*[万亿千百十个倍])")),
+    (
+        "decimal",
+        re.compile(
+            r"[0-9]{1,2}[.．][0-9]{1,2}(?=\s*[\u4e00-\u9fff])(?![0-9]|\s*(?:[万亿千百十个倍]|左右|以上|以下|以内|以外))"
+        ),
+    ),
     # "1、", "1." / "1．" but not a decimal ("2.5%"); "2.2035年远景目标" is "2." + a title.
     ("arabic", re.compile(r"[0-9０-９]{1,2}(?:、|[.．](?=[0-9]{4}年|[^0-9]))")),
 ]

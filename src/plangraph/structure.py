@@ -218,6 +218,7 @@ def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
 class _OpenBox:
     box: Box
     style: str | None = None  # "table", "numbered", "colon", "lead", "list", "prose"
+    intro: bool = False  # its first block was a paragraph introducing the items
 
 
 def box_label(block: Block) -> tuple[str, str, Span] | None:
@@ -566,9 +567,14 @@ class _Parser:
         self.open.box.blocks.append(block)
         self.open.box.last_line = block.line
 
+    def _next_is_heading(self, cand: _Candidate | None) -> bool:
+        return cand is not None and self.accept_heading(cand)
+
     def close_box(self) -> None:
         if self.open is None:
             return
+        if self.open.style is None and self.open.intro:
+            self.open.style = "prose"  # only the introduction: a box of prose
         box, style = self.open.box, self.open.style
         box.kind = _box_kind(box, style)
         box.items = parse_items(box, style, projects=box.kind == "projects")
@@ -585,6 +591,17 @@ class _Parser:
         cand = heading_candidate(block, self.glued)
         if self.open is not None:
             if self.open.style is None:
+                if (
+                    _style_of(block.text) == "prose"
+                    and not self.open.intro
+                    and not self._next_is_heading(cand)
+                ):
+                    # a box may open with a paragraph that introduces its items ("大力发展五大生产性
+                    # 服务业，到2030年，…" then "1.数字服务。…"): its style is the next block's
+                    self.open.intro = True
+                    self.open.box.blocks.append(block)
+                    self.open.box.last_line = block.line
+                    return
                 self.add_to_box(block)
                 if self.open.style in ("list", "prose"):
                     self.close_box()
@@ -625,6 +642,41 @@ def _lost_sentence_ends(blocks: list[Block]) -> bool:
     return chars > CHARS_PER_SENTENCE_END and ends * CHARS_PER_SENTENCE_END < chars
 
 
+#: A box word printed without its number or title on the same line ("专栏" / "5" / "重点项目",
+#: "附表" / "“十五五”时期重大工程包").
+_BARE_LABEL = re.compile(r"^(专栏|附表|表)\s*([0-9０-９]{1,3}(?:\s*[-－—]\s*[0-9０-９]{1,3})?)?$")
+_BARE_NUMBER = re.compile(r"^[0-9０-９]{1,3}(?:\s*[-－—]\s*[0-9０-９]{1,3})?$")
+#: The title of an indicator table printed without a label ("“十五五”时期经济社会发展主要指标").
+_TABLE_TITLE = re.compile(
+    r"^[^。，,；;：:]{0,30}(?:主要指标|指标体系|主要目标指标|指标表)(?:[（(][^）)]{0,12}[）)])?$"
+)
+
+
+def _is_title_line(block: Block) -> bool:
+    t = block.text
+    return 0 < len(t) <= 40 and "。" not in t and not _is_table_row(t) and heading_label(t) is None
+
+
+def _box_start(blocks: list[Block], i: int) -> tuple[str | None, str, Span, int] | None:
+    """A box that starts at block ``i`` and is not on one line: (label, title, span of what was
+    printed, how many blocks it takes). A label, its number and its title may each have a line
+    of their own; an indicator table may have only a title line."""
+    text = blocks[i].text.strip()
+    m = _BARE_LABEL.match(text)
+    if m:
+        k, number = i + 1, m.group(2)
+        if number is None and k < len(blocks) and _BARE_NUMBER.match(blocks[k].text.strip()):
+            number, k = blocks[k].text.strip(), k + 1
+        if k < len(blocks) and _is_title_line(blocks[k]):
+            label = m.group(1) + re.sub(r"\s+", "", number or "").replace("－", "-").replace("—", "-")
+            span = Span.join([b.span for b in blocks[i : k + 1]])
+            return label, blocks[k].text.strip(), span, k + 1 - i
+        return None
+    if _TABLE_TITLE.match(text) and i + 1 < len(blocks) and table_extent(blocks, i + 1):
+        return None, text, blocks[i].span, 1
+    return None
+
+
 def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
     parser = _Parser()
     blocks = doc.blocks
@@ -632,21 +684,31 @@ def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
     i = 0
     while i < len(blocks):
         labelled = box_label(blocks[i])
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        start = _box_start(blocks, i) if labelled is None or not labelled[1] else None
+        used = 1
+        if start is not None:
+            label, title, span, used = start
+            labelled = (label, title, span)  # type: ignore[assignment]
+        following = blocks[i + used] if i + used < len(blocks) else None
         extent = (
-            table_extent(blocks, i + 1) if labelled and _is_indicator_table(labelled[1], following) else 0
+            table_extent(blocks, i + used) if labelled and _is_indicator_table(labelled[1], following) else 0
         )
         if labelled and extent:
             parser.close_box()
-            parser.open_box(labelled[0], labelled[1], blocks[i])
-            n = _stop_at_strong_heading(blocks, i + 1, extent)
+            parser.open_box(labelled[0], labelled[1], Block(labelled[2], blocks[i].line))
+            n = _stop_at_strong_heading(blocks, i + used, extent)
             box = parser.boxes[-1]
-            box.blocks = blocks[i + 1 : i + 1 + n]
+            box.blocks = blocks[i + used : i + used + n]
             box.last_line = box.blocks[-1].line if box.blocks else box.line
             box.kind = "indicators"
             box.rows = parse_table(box)
             parser.open = None
-            i += 1 + n
+            i += used + n
+            continue
+        if start is not None:
+            parser.close_box()
+            parser.open_box(start[0], start[1], Block(start[2], blocks[i].line))
+            i += used
             continue
         parser.feed(blocks[i])
         i += 1
