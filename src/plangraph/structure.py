@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 
 from .model import Block, Box, BoxItem, Division, DocumentText, Span
-from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, heading_label
+from .patterns import BOX_LABEL, NAMED_HEADINGS, cn_to_int, compact_spaced, heading_label
 from .settings import PACKAGE_DIR
 from .tables import parse_table, table_extent
 
@@ -178,7 +178,7 @@ def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
     # a tab-separated row is a table row, even when its first cell looks numbered
     if _is_table_row(text) and len([c for c in re.split(r"\t| {3,}", text) if c.strip()]) > 1:
         return None
-    named = NAMED_HEADINGS.match(text)
+    named = NAMED_HEADINGS.match(compact_spaced(text))  # "名 词 解 释" is 名词解释
     if named and len(text) <= 30:
         label = re.sub(r"\s+", "", named.group(1))
         title = _clean_title(named.group(2) or "") or label
@@ -193,7 +193,13 @@ def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
         number = int(re.split(r"[.．]", label)[-1])
     else:
         number = cn_to_int(re.sub(r"[第篇章节（()）、，,．.\s]", "", label))
-    run_in = len(text) > MAX_HEADING_CHARS or (text.endswith("。") and len(text) > 25)
+    run_in = (
+        len(text) > MAX_HEADING_CHARS
+        or (text.endswith("。") and len(text) > 25)
+        or (
+            (glued or block.mid_line) and len(text) > 25
+        )  # a glued text: the line holds more than the heading
+    )
     if not run_in:
         title = _clean_title(rest).removesuffix("。")
         span = block.span
