@@ -240,7 +240,16 @@ def box_label(block: Block) -> tuple[str, str, Span] | None:
     return f"{kind}{number}", title, block.span
 
 
+#: The header of a table of projects printed with its cells apart or one per line
+#: ("序号 领域 重大工程"): its rows are numbered, its names may be packed several to a cell.
+_ITEM_TABLE_HEADER = re.compile(r"^序号\s+\S{2,6}(?:\s+\S{2,8}){0,3}$")
+#: A row's closing count of what it lists ("…等3项工程", "…等12" / "项工程").
+_LISTED_COUNT = re.compile(r"等\s*[0-9０-９一二三四五六七八九十]+\s*(?:项|个|大)?(?:重点|重大)?(?:工程|项目|行动|平台|任务)?[。.]?$")
+
+
 def _style_of(text: str) -> str:
+    if _ITEM_TABLE_HEADER.match(text):
+        return "cells"
     if _is_table_row(text):
         return "table"
     if _GROUP_NUMBERED.match(text) or _ITEM_START.match(text) or heading_label(text):
@@ -251,14 +260,16 @@ def _style_of(text: str) -> str:
         return "colon"
     if _LEAD_ITEM.match(text) and not text.startswith("—"):
         return "lead"
-    if text.count("、") >= 3:
+    if text.count("、") >= 3 and _is_name_list(text):
         return "list"
-    return "prose"
+    return "prose"  # a sentence, however many 、 it has ("突出稳总量、优结构、增效益、促招引，聚焦…")
 
 
 def _continues_box(open_box: _OpenBox, block: Block) -> bool:
     text = block.text
     style = open_box.style
+    if style == "cells":  # a table of projects one cell per line: short lines, no sentence
+        return len(text) <= MAX_CELL_LINE and "。" not in text[:-1] and heading_label(text) is None
     if style == "table":
         return (
             _is_table_row(text)
@@ -269,11 +280,22 @@ def _continues_box(open_box: _OpenBox, block: Block) -> bool:
         # items, group labels, and the unnumbered clauses right under a group line
         last = open_box.box.blocks[-1].text if open_box.box.blocks else ""
         return bool(_ITEM_START.match(text) or _group_start(text) or _GROUP_LINE.match(last))
+    if style in ("colon", "lead") and (heading_label(text) or _wider_gap(open_box.box, block)):
+        return False  # a numbered heading, or the space a page leaves after a box, ends it
     if style == "colon":
         return bool(_COLON_ITEM.match(text))
     if style == "lead":
         return bool(_LEAD_ITEM.match(text)) and not text.startswith("—")
     return False
+
+
+def _wider_gap(box: Box, block: Block) -> bool:
+    """More lines between the box's last block and ``block`` than twice the widest gap inside it:
+    a page's text keeps the space around a box it printed in a frame (上海 十五五: items two lines
+    apart, the body after the box ten)."""
+    lines = [box.line] + [b.line for b in box.blocks]
+    widest = max((b - a for a, b in zip(lines, lines[1:], strict=False)), default=1)
+    return block.line - lines[-1] > 2 * max(widest, 2)
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -428,6 +450,51 @@ def _named_item(block: Block, name: str, number: int, group: str | None) -> BoxI
     return BoxItem(number, name, block.span.slice(0, len(name)), block.line, group, description)
 
 
+#: The longest line of a table printed one cell per line.
+MAX_CELL_LINE = 40
+#: The longest line of a row's group cell ("现代化产" / "业体系建" / "设").
+MAX_GROUP_LINE = 8
+
+
+def _cell_table_items(blocks: list[Block]) -> list[BoxItem]:
+    """Items of a table of projects printed one cell per line: numbered rows (1, 2, …), each a
+    group cell wrapped over short lines, then its names packed several to a cell, 、-separated,
+    wrapped over lines, and closed by their count ("…等3项工程")."""
+    rows: list[list[Block]] = []
+    expected = 1
+    for block in blocks:
+        text = block.text.strip()
+        if _ITEM_TABLE_HEADER.match(text):
+            continue  # the header, printed again after a page break
+        if text.isdigit() and int(text) == expected:
+            rows.append([])
+            expected += 1
+        elif rows:
+            rows[-1].append(block)
+    items: list[BoxItem] = []
+    for row in rows:
+        k = 0
+        while k < len(row) and len(row[k].text) <= MAX_GROUP_LINE and "、" not in row[k].text:
+            k += 1
+        group = "".join(b.text.strip() for b in row[:k]) or None
+        if k == len(row):
+            continue
+        names = Span.join([b.span.strip() for b in row[k:]])
+        m = _LISTED_COUNT.search(names.text)
+        if m:
+            names = names.slice(0, m.start())
+        pos = 0
+        for part in re.split(r"[、，,；;]", names.text):
+            name = part.strip()
+            at = names.text.find(name, pos) if name else -1
+            if len(name) < 2 or at < 0:
+                continue
+            pos = at + len(name)
+            span = names.slice(at, at + len(name))
+            items.append(BoxItem(len(items) + 1, name, span, row[k].line, group))
+    return items
+
+
 def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
     """The entries of a box. In a project box, "类别：A；B；C" lines name a group and its items."""
     items: list[BoxItem] = []
@@ -435,6 +502,8 @@ def parse_items(box: Box, style: str | None, projects: bool) -> list[BoxItem]:
     group: str | None = None
     expected = 1
     after_group_line = False
+    if style == "cells":
+        return _cell_table_items(box.blocks)
     for block in box.blocks:
         text = block.text
         if style == "table":
