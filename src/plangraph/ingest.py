@@ -327,8 +327,16 @@ def _tail_start(lines: list[str]) -> int | None:
         t = lines[i].strip()
         is_tail = len(t) < _CHROME_MAX and any(p.match(t) for p in _TAIL)
         if is_tail and all(len(x.strip()) <= _TAIL_MAX_AFTER for x in lines[i + 1 :]):
+            # the tail starts with the furniture just before it (责任编辑： / 李莎莎 / 扫一扫…)
+            while i > first and _is_furniture(lines[i - 1]):
+                i -= 1
             return i
     return None
+
+
+def _is_furniture(line: str) -> bool:
+    t = line.strip()
+    return not t or is_chrome(t) or (len(t) <= 6 and t[-1] not in SENTENCE_END)
 
 
 def _teasers(lines: list[str], chrome: set[int]) -> set[int]:

@@ -44,8 +44,11 @@ BOX_LABEL = re.compile(
 #: Markdown emphasis left over from conversion.
 MARKDOWN_EMPHASIS = re.compile(r"\*\*")
 
-#: A table-of-contents entry ends with a page number or dot leaders.
-TOC_PAGE_SUFFIX = re.compile(r"(?:[.…·．]{3,}\s*\d*|[\t ]+\d{1,3})\s*$")
+#: A table-of-contents entry ends with a page number (arabic, or roman for front matter: "ii";
+#: a gazette prints it in brackets: "（312）"), dot leaders, or both.
+TOC_PAGE_SUFFIX = re.compile(
+    r"(?:[.…·．]{3,}\s*(?:\d*|[ivxlcIVXLC]{1,6})|[\t ]+(?:\d{1,3}|[ivxlcIVXLC]{1,6})|[（(]\d{1,3}[）)])\s*$"
+)
 
 #: Sentence-final punctuation: a paragraph ending in one of these is complete.
 SENTENCE_END = "。！？；：!?;:…”’）)》」』"

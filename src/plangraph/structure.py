@@ -16,6 +16,7 @@ heading, another box, or prose.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -244,7 +245,9 @@ def box_label(block: Block) -> tuple[str, str, Span] | None:
 #: ("序号 领域 重大工程"): its rows are numbered, its names may be packed several to a cell.
 _ITEM_TABLE_HEADER = re.compile(r"^序号\s+\S{2,6}(?:\s+\S{2,8}){0,3}$")
 #: A row's closing count of what it lists ("…等3项工程", "…等12" / "项工程").
-_LISTED_COUNT = re.compile(r"等\s*[0-9０-９一二三四五六七八九十]+\s*(?:项|个|大)?(?:重点|重大)?(?:工程|项目|行动|平台|任务)?[。.]?$")
+_LISTED_COUNT = re.compile(
+    r"等\s*[0-9０-９一二三四五六七八九十]+\s*(?:项|个|大)?(?:重点|重大)?(?:工程|项目|行动|平台|任务)?[。.]?$"
+)
 
 
 def _style_of(text: str) -> str:
@@ -294,7 +297,7 @@ def _wider_gap(box: Box, block: Block) -> bool:
     a page's text keeps the space around a box it printed in a frame (上海 十五五: items two lines
     apart, the body after the box ten)."""
     lines = [box.line] + [b.line for b in box.blocks]
-    widest = max((b - a for a, b in zip(lines, lines[1:], strict=False)), default=1)
+    widest = max((b - a for a, b in itertools.pairwise(lines)), default=1)
     return block.line - lines[-1] > 2 * max(widest, 2)
 
 
@@ -711,6 +714,19 @@ def _stop_at_strong_heading(blocks: list[Block], start: int, n: int) -> int:
     return n
 
 
+def _split_heading(blocks: list[Block], i: int) -> Block | None:
+    """A heading whose label and title the text put on lines of their own ("第一章" / "发展基础",
+    with blank lines between or not), as one block."""
+    text = blocks[i].text.strip()
+    found = heading_label(text)
+    if found is None or found[1].end() != len(text) or i + 1 >= len(blocks):
+        return None
+    title = blocks[i + 1]
+    if not _is_title_line(title) or _BARE_LABEL.match(title.text.strip()):
+        return None
+    return Block(Span.join([blocks[i].span, title.span]), blocks[i].line)
+
+
 def _lost_sentence_ends(blocks: list[Block]) -> bool:
     chars = sum(len(b.text) for b in blocks)
     ends = sum(b.text.count("。") for b in blocks)
@@ -784,6 +800,11 @@ def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
             parser.close_box()
             parser.open_box(start[0], start[1], Block(start[2], blocks[i].line))
             i += used
+            continue
+        split = _split_heading(blocks, i)
+        if split is not None:  # "第一章" / "发展基础": a heading broken over two lines
+            parser.feed(split)
+            i += 2
             continue
         parser.feed(blocks[i])
         i += 1
