@@ -331,3 +331,26 @@ def test_one_cell_per_line_with_wrapped_names_units_and_brackets(tmp_path: Path)
         ("细颗粒物（PM2.5）浓度", "微克/立方米", [(2030, "完成国家审核衔接后确定的目标")], None),
         ("单位生产总值生产安全事故死亡率", "人/亿元", [(2030, "< 0.006")], None),
     ]
+
+
+def test_appendix_label_and_its_title_on_lines_of_their_own(tmp_path: Path) -> None:
+    # guangdong 2026: 附件1 / 2026年省十件民生实事, then 附件2 / 名词解释
+    text = "\n".join(
+        [
+            "三、2026年工作安排",
+            PARA,
+            "附件1",
+            "2026年省十件民生实事",
+            PARA,
+            "附件2",
+            "名词解释",
+            "1.“四上”企业：",
+        ]
+    )
+    divisions, _ = parse_structure(doc_of(tmp_path, text))
+    assert [(d.label, d.title) for d in divisions][:4] == [
+        ("三、", "2026年工作安排"),
+        ("附件1", "2026年省十件民生实事"),
+        ("附件2", "附件2"),
+        ("名词解释", "名词解释"),
+    ]

@@ -183,6 +183,8 @@ def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
     if named and len(text) <= 30:
         label = re.sub(r"\s+", "", named.group(1))
         title = _clean_title(named.group(2) or "") or label
+        if _NAMED_NUMBER.fullmatch(title):  # "附件1": the number is the label's
+            label = title = label + title
         return _Candidate(block, "named", None, label, title, block.span)
     found = heading_label(text)
     if not found:
@@ -714,6 +716,22 @@ def _stop_at_strong_heading(blocks: list[Block], start: int, n: int) -> int:
     return n
 
 
+_NAMED_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十]{1,3}")
+
+
+def _named_with_title(blocks: list[Block], i: int, glued: bool) -> _Candidate | None:
+    """An appendix label on a line of its own and its title on the next ("附件1" /
+    "2026年省十件民生实事"), as one heading."""
+    cand = heading_candidate(blocks[i], glued)
+    if cand is None or cand.scheme != "named" or cand.title != cand.label or i + 1 >= len(blocks):
+        return None
+    nxt = blocks[i + 1]
+    if not _is_title_line(nxt) or NAMED_HEADINGS.match(compact_spaced(nxt.text)) or box_label(nxt):
+        return None
+    span = Span.join([blocks[i].span, nxt.span])
+    return _Candidate(blocks[i], "named", None, cand.label, nxt.text.strip(), span)
+
+
 def _split_heading(blocks: list[Block], i: int) -> Block | None:
     """A heading whose label and title the text put on lines of their own ("第一章" / "发展基础",
     with blank lines between or not), as one block."""
@@ -800,6 +818,12 @@ def parse_structure(doc: DocumentText) -> tuple[list[Division], list[Box]]:
             parser.close_box()
             parser.open_box(start[0], start[1], Block(start[2], blocks[i].line))
             i += used
+            continue
+        appendix = _named_with_title(blocks, i, parser.glued) if blocks[i].text.startswith("附") else None
+        if appendix is not None:
+            parser.close_box()
+            parser.add_heading(appendix)
+            i += 2
             continue
         split = _split_heading(blocks, i)
         if split is not None:  # "第一章" / "发展基础": a heading broken over two lines
