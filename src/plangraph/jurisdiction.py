@@ -164,8 +164,8 @@ class _Reader:
         region = self.resolve(name, levels)
         if region is None:
             return None
-        where = span.sub_span(name) if span is not None else None
-        return Jurisdiction(region, source, where or span)
+        # the whole evidence (the session line, the delegation phrase), so its mention shows why
+        return Jurisdiction(region, source, span)
 
     # --- the evidence ----------------------------------------------------------------------------
 
