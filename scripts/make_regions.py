@@ -211,6 +211,15 @@ def town_level(name: str) -> str | None:
 #: package's HK-MO-TW.json.
 OUTSIDE_STATISTICS = {"台湾省": "710000", "香港特别行政区": "810000", "澳门特别行政区": "820000"}
 
+#: The country itself, the jurisdiction of national plans and reports. GB/T 2260 gives it no
+#: code; its codes are positional (2 digits province, 2 city, 2 county) and a pair of zeros means
+#: "the whole of the enclosing area", so 000000 is the code's own way to write "no narrower area
+#: than the country". It keeps the 6-digit form, and its prefix (the code without its trailing
+#: "00" pairs: nothing) is a prefix of every province code, as the hierarchy rule wants. The
+#: 100000 some map services use is not. Provinces are not made its children: a document's
+#: context ends at its province, as it always has.
+NATION = Entry("000000", "中华人民共和国", "Country", None, short_names=["中国"])
+
 
 def read_edition(folder: Path) -> dict[str, Entry]:
     dist = folder / "dist"
@@ -449,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = merge(read_edition(current_dir), read_edition(old_dir))
         for e in entries.values():
             e.short_names, e.list_names = safe_short_names(e, jieba)
+        entries[NATION.code] = NATION
         write(entries, args.out)
         words = boundary_words(jieba, entries)
         words_file = args.out.with_suffix(".words.txt")
@@ -465,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
                 "code": "GB/T 2260 code (6 digits) or 9-digit statistical code for towns",
                 "name": "full official name",
                 "level": "pg:adminLevel local name",
-                "parent_code": "code of the enclosing region (empty for provinces)",
+                "parent_code": "code of the enclosing region (empty for provinces and the country)",
                 "short_names": "safe shorter names, '|'-separated",
                 "status": "current, or historical (only in the older edition)",
                 "former_names": "names the older edition gave the same code, '|'-separated",

@@ -271,4 +271,7 @@ def test_the_document_iri_dereferences(client: TestClient) -> None:
 
 def test_the_entity_page_links_its_rdf_descriptions(client: TestClient) -> None:
     page = client.get("/entity", params={"iri": PARK}).text
-    assert '<link rel="alternate" type="text/turtle" href="/data/park/210800/89d139b5c80a?format=turtle">' in page
+    assert (
+        '<link rel="alternate" type="text/turtle" href="/data/park/210800/89d139b5c80a?format=turtle">'
+        in page
+    )

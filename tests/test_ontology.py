@@ -50,6 +50,9 @@ CONTRACT_EXTERNAL_TERMS = [
     PROV.wasDerivedFrom,
 ]
 
+#: Individuals added around the contract's: the country as an admin level (national documents).
+EXTENSION_INDIVIDUALS = {"AdminLevel": ["Country"]}
+
 EXTENSION_CLASSES = ["BoxItem", "CandidateIndustry", "Organization", "AdminLevel", "ProjectStatus", "ValueKind",
                      "Attribute", "ParkLevel"]  # fmt: skip
 EXTENSION_OBJECT_PROPERTIES = ["parkLevel", "parentIndicator"]
@@ -60,6 +63,10 @@ EXTENSION_DATATYPE_PROPERTIES = [
     "sourceText",
     "headingScheme",
     "lastLine",
+    "jurisdictionSource",
+    "derivedByRule",
+    "assertedByUser",
+    "userSource",
 ]
 
 
@@ -126,6 +133,7 @@ def test_kinds_of_terms(ontology: Graph) -> None:
         assert (PG[name], RDF.type, OWL.DatatypeProperty) in ontology, name
         assert (PG[name], RDF.type, OWL.ObjectProperty) not in ontology, name
     for cls, members in CONTRACT_INDIVIDUALS.items():
+        members = members + EXTENSION_INDIVIDUALS.get(cls, [])
         for name in members:
             assert (PG[name], RDF.type, PG[cls]) in ontology, name
         one_of = ontology.value(PG[cls], OWL.oneOf)

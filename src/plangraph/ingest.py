@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .model import Block, DocumentText, InputError, NoiseRange, SourceFile, Span
@@ -23,7 +26,7 @@ from .patterns import (
     TOC_PAGE_SUFFIX,
     heading_label,
 )
-from .settings import get_settings
+from .settings import PACKAGE_DIR, get_settings
 
 # --- decoding --------------------------------------------------------------------------------
 
@@ -126,20 +129,91 @@ def read_source(path: Path | str) -> SourceFile:
     return SourceFile(name=name, path=path, text=text, encoding=encoding)
 
 
+# --- lines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the text as printed: a source line, or a piece of one where the text marks line
+    breaks some other way (a lone CR, or the literal characters ``\r\n`` a careless export left
+    in a one-line file). ``number`` is the source line it is on, ``start`` its offset."""
+
+    number: int
+    start: int
+    text: str
+
+
+#: A line break written out as the characters backslash-r backslash-n (a spreadsheet cell saved
+#: with its escapes), or a lone carriage return (old Mac line ends inside a CRLF file).
+_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n|\r(?!\n)")
+#: How many escaped breaks make a file use them as its line breaks (one could be a quoted escape).
+MIN_ESCAPED_BREAKS = 3
+
+
+def source_lines(source: SourceFile) -> list[Line]:
+    """The lines of a source file as printed, each with its source line number and offset."""
+    escaped = len(_ESCAPED_BREAK.findall(source.text)) >= MIN_ESCAPED_BREAKS
+    lines: list[Line] = []
+    for number in range(1, source.line_count + 1):
+        start = source.line_starts[number - 1]
+        raw = source.line_text(number)
+        if not escaped:
+            lines.append(Line(number, start, raw.rstrip("\r")))
+            continue
+        prev = 0
+        for m in _ESCAPED_BREAK.finditer(raw):
+            lines.append(Line(number, start + prev, raw[prev : m.start()]))
+            prev = m.end()
+        lines.append(Line(number, start + prev, raw[prev:].rstrip("\r")))
+    return lines
+
+
 # --- noise -----------------------------------------------------------------------------------
 
-_CHROME = re.compile(
-    r"^\s*(?:当前位置|您的位置|你的位置|首页\s*[>＞»]|发布时间|发布日期|信息来源|来源[:：]|浏览次数|阅读次数|"
-    r"点击[数量率]|【?\s*字号|字体[:：]|分享[:：到]?|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部|上一篇|下一篇|"
-    r"责任编辑|编辑[:：]|版权所有|Copyright|©|ICP|备案号|主办单位|承办单位|网站地图|联系我们|投稿|"
-    r"联系电话|\S{0,6}热线|确定|确认|跳转到|尾页|共\s*\d+\s*页)"
-)
+
+def _load_rules() -> dict:
+    with (PACKAGE_DIR / "rules" / "reading.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+_RULES = _load_rules()
+
+
+def _compile(section: str) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in _RULES[section]["patterns"]]
+
+
+_CHROME = _compile("chrome")
+_CHROME_MAX = int(_RULES["chrome"]["max_chars"])
+_TAIL = _compile("tail")
+_TAIL_SHARE = float(_RULES["tail"]["last_share"])
+_TAIL_MAX_AFTER = int(_RULES["tail"]["max_line_after"])
+_CAPTION = _compile("caption")
+_CAPTION_MAX = int(_RULES["caption"]["max_chars"])
+_STAMP = _compile("stamp")
+
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页|\d{1,3}|[-—–]?\s*[IVXLivxl]+\s*[-—–]?)\s*$"
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页|\d{1,3}|[-—–]?\s*[IVXLivxl]+\s*[-—–]?)\s*$"
 )
+#: A page number framed as a footer ("— 12 —", "- 3 -", "第 5 页"): never a table cell.
+_PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页)\s*$")
 _PHONE = re.compile(r"^\s*[\d\s\-—()（）]{7,}\s*$")
 _TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$")
+#: A teaser a news site prints before the text, cut off with dots ("……", "......").
+_TEASER_END = re.compile(r"(?:\.{3,}|…{2,})\s*$")
+
+
+def is_chrome(text: str) -> bool:
+    """A short line of web-page furniture: a breadcrumb, a stamp, a button, a caption."""
+    t = text.strip()
+    if not t:
+        return False
+    if len(t) < _CHROME_MAX and any(p.match(t) for p in _CHROME):
+        return True
+    if len(t) <= _CAPTION_MAX and any(p.search(t) for p in _CAPTION):
+        return True
+    return any(p.match(t) for p in _STAMP)
 
 
 def _is_heading_like(text: str) -> bool:
@@ -147,7 +221,7 @@ def _is_heading_like(text: str) -> bool:
     return bool(heading_label(t) or NAMED_HEADINGS.match(t) or BOX_LABEL.match(t))
 
 
-def _toc_noise(lines: list[str]) -> list[NoiseRange]:
+def _toc_noise(lines: list[str]) -> list[tuple[int, int, str]]:
     """Tables of contents: a 目录 line and the heading-like entries after it."""
     found = []
     for i, line in enumerate(lines):
@@ -171,7 +245,7 @@ def _toc_noise(lines: list[str]) -> list[NoiseRange]:
             last = with_pages[-1]
         else:
             last = _toc_end_without_pages(lines, entries)
-        found.append(NoiseRange(i + 1, last + 1, "table of contents"))
+        found.append((i, last, "table of contents"))
     return found
 
 
@@ -189,43 +263,127 @@ def _toc_end_without_pages(lines: list[str], entries: list[int]) -> int:
     return entries[-1]
 
 
-def _nearest_text(lines: list[str], i: int, step: int) -> str | None:
+def _nearest_text(lines: list[str], i: int, step: int, skip: set[int]) -> str | None:
     j = i + step
     while 0 <= j < len(lines):
-        if lines[j].strip():
+        if lines[j].strip() and j not in skip:
             return lines[j].strip()
         j += step
     return None
 
 
-def _among_table_cells(lines: list[str], i: int) -> bool:
+def _among_table_cells(lines: list[str], i: int, chrome: set[int]) -> bool:
     """A lone number between short cell-like lines is a table cell printed one per line, not a
-    page number (a page number sits between paragraphs)."""
-    around = [_nearest_text(lines, i, -1), _nearest_text(lines, i, 1)]
+    page number (a page number sits between paragraphs, a count between page chrome)."""
+    around = [_nearest_text(lines, i, -1, chrome), _nearest_text(lines, i, 1, chrome)]
     return any(t is not None and len(t) <= 20 and "。" not in t and not _is_heading_like(t) for t in around)
 
 
-def _line_noise(lines: list[str]) -> list[NoiseRange]:
+#: A breadcrumb's first element or separator ("首页", ">", "当前位置：").
+_BREADCRUMB = re.compile(r"^(?:首页|[>＞»]|(?:当前位置|您的位置|你的位置)[:：]?)$")
+#: A breadcrumb element: a short section name ("政务信息", "云南要闻").
+_BREADCRUMB_ITEM = re.compile(r"^[一-鿿]{2,8}$")
+
+
+def _chrome_lines(lines: list[str]) -> set[int]:
+    """Page furniture; the one- or two-character buttons printed among it (大 / 中 / 小); the
+    section names of a breadcrumb printed one per line (首页 / > / 政务信息 / > / 宁夏要闻); and
+    the count after a "阅读：" label."""
+    chrome = {i for i, line in enumerate(lines) if is_chrome(line)}
+    crumbs = {i for i in chrome if _BREADCRUMB.match(lines[i].strip())}
+    grew = True
+    while grew:
+        grew = False
+        for i, line in enumerate(lines):
+            t = line.strip()
+            if i in chrome or not t:
+                continue
+            before, after = _nearest_index(lines, i, -1), _nearest_index(lines, i, 1)
+            near_chrome = any(k is not None and k in chrome for k in (before, after))
+            button = len(t) <= 2 and not _PAGE_NUMBER.match(t) and near_chrome
+            crumb = before in crumbs and bool(_BREADCRUMB_ITEM.match(t))
+            count = t.isdigit() and before in chrome and lines[before].strip()[-1:] in ":："
+            if button or crumb or count:
+                chrome.add(i)
+                if crumb:
+                    crumbs.add(i)
+                grew = True
+    return chrome
+
+
+def _nearest_index(lines: list[str], i: int, step: int) -> int | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return j
+        j += step
+    return None
+
+
+def _tail_start(lines: list[str]) -> int | None:
+    """Where a web page's tail (related links, navigation) starts, if the file has one."""
+    first = int(len(lines) * (1 - _TAIL_SHARE))
+    for i in range(first, len(lines)):
+        t = lines[i].strip()
+        is_tail = len(t) < _CHROME_MAX and any(p.match(t) for p in _TAIL)
+        if is_tail and all(len(x.strip()) <= _TAIL_MAX_AFTER for x in lines[i + 1 :]):
+            # the tail starts with the furniture just before it (责任编辑： / 李莎莎 / 扫一扫…)
+            while i > first and _is_furniture(lines[i - 1]):
+                i -= 1
+            return i
+    return None
+
+
+def _is_furniture(line: str) -> bool:
+    t = line.strip()
+    return not t or is_chrome(t) or (len(t) <= 6 and t[-1] not in SENTENCE_END)
+
+
+def _teasers(lines: list[str], chrome: set[int]) -> set[int]:
+    """A news site's teaser: a line cut off with dots right after the page chrome at the top."""
+    found = set()
+    for i, line in enumerate(lines[:40]):
+        before = _nearest_index(lines, i, -1)
+        if _TEASER_END.search(line) and before is not None and before in chrome:
+            found.add(i)
+    return found
+
+
+def _line_noise(lines: list[str]) -> list[tuple[int, int, str]]:
     found = []
+    chrome = _chrome_lines(lines)
+    teasers = _teasers(lines, chrome)
     for i, line in enumerate(lines):
         t = line.strip()
         if not t:
             continue
         what = None
-        if _PAGE_NUMBER.match(t) and not _among_table_cells(lines, i):
-            what = "page number"
-        elif len(t) < 40 and _CHROME.match(t):
+        if i in chrome:
             what = "web page chrome"
+        elif i in teasers:
+            what = "teaser of a news page"
+        elif _PAGE_FOOTER.match(t) or (_PAGE_NUMBER.match(t) and not _among_table_cells(lines, i, chrome)):
+            what = "page number"
         elif _PHONE.match(t):
             what = "contact number"
         if what:
-            found.append(NoiseRange(i + 1, i + 1, what))
+            found.append((i, i, what))
+    tail = _tail_start(lines)
+    if tail is not None:
+        found.append((tail, len(lines) - 1, "web page tail: related links and navigation"))
     return found
 
 
+def find_line_noise(lines: list[Line]) -> list[tuple[int, int, str]]:
+    """Noise as (first, last, what) over indices of ``lines``."""
+    texts = [line.text for line in lines]
+    return sorted(_toc_noise(texts) + _line_noise(texts))
+
+
 def find_noise(source: SourceFile) -> list[NoiseRange]:
-    lines = [source.line_text(n) for n in range(1, source.line_count + 1)]
-    return sorted(_toc_noise(lines) + _line_noise(lines), key=lambda r: r.first_line)
+    """Noise as ranges of source lines (a range inside one long line names that line)."""
+    lines = source_lines(source)
+    return [NoiseRange(lines[a].number, lines[b].number, what) for a, b, what in find_line_noise(lines)]
 
 
 # --- several documents in one file -----------------------------------------------------------
@@ -280,6 +438,11 @@ _INLINE_HEADING_BREAK = re.compile(
 )
 
 
+#: White space around a line's text: every Unicode space (paragraphs are indented with U+3000
+#: IDEOGRAPHIC SPACE or U+2003 EM SPACE), a byte-order mark, a zero-width space; not the tab.
+_SPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != "\t") + "\ufeff\u200b"
+
+
 def _clean_span(span: Span) -> Span:
     """Drop markdown emphasis markers and surrounding white space, keeping offsets."""
     if "**" in span.text:
@@ -287,21 +450,48 @@ def _clean_span(span: Span) -> Span:
         span = Span("".join(span.text[i] for i in keep), tuple(span.offsets[i] for i in keep))
     if "\t" in span.text.strip():
         # a table row: leading and trailing tabs are its empty first and last cells
-        return span.strip(" \r\n\u3000\u00a0\ufeff")
-    return span.strip(" \t\r\n\u3000\u00a0\ufeff")
+        return span.strip(_SPACE)
+    return span.strip(_SPACE + "\t")
 
 
 def _in_match(pattern: re.Pattern[str], text: str, i: int) -> bool:
     return any(m.start() <= i < m.end() for m in pattern.finditer(text))
 
 
+#: An indentation inside a line: a paragraph (or a heading) that starts there, in a text whose
+#: line breaks were lost ("序言　　世纪之交，…", "第一篇  指导原则和发展目标     第一章  …").
+_INDENT = re.compile(r"\u3000{2,}| {4,}")
+
+
+def _indent_cuts(text: str) -> set[int]:
+    """Indentations inside a line that start a paragraph: before a heading, after a heading
+    followed by prose, or after a sentence."""
+    cuts: set[int] = set()
+    cells = [c for c in re.split(r"\u3000{2,}| {4,}|\t", text) if c.strip()]
+    short = sum(len(c.strip()) <= 20 for c in cells)
+    if len(cells) >= 3 and short >= 0.6 * len(cells) and not any(map(_is_heading_like, cells)):
+        return cuts  # a table row with its cells set apart by spaces
+    for m in _INDENT.finditer(text):
+        before, after = text[: m.start()].strip(), text[m.end() :].strip()
+        if not before or not after:
+            continue
+        last_break = max(before.rfind(c) for c in "。！？；")
+        own = before[last_break + 1 :].strip()
+        heading_before = _is_heading_like(own) and len(own) <= 40
+        prose_after = len(after) >= 30 and bool(re.search(r"[，,。]", after[:60]))
+        if _is_heading_like(after) or before[-1] in SENTENCE_END or (heading_before and prose_after):
+            cuts.add(m.start())
+    return cuts
+
+
 def _split_long(span: Span) -> list[Span]:
-    if len(span.text) <= LONG_LINE:
+    cuts_at = _indent_cuts(span.text) if _INDENT.search(span.text.strip()) else set()
+    if len(span.text) <= LONG_LINE and not cuts_at:
         return [span]
-    cuts = sorted(
-        {m.start() for m in _INLINE_BREAK.finditer(span.text)}
-        | {m.start() for m in _INLINE_HEADING_BREAK.finditer(span.text)}
-    )
+    if len(span.text) > LONG_LINE:
+        cuts_at |= {m.start() for m in _INLINE_BREAK.finditer(span.text)}
+        cuts_at |= {m.start() for m in _INLINE_HEADING_BREAK.finditer(span.text)}
+    cuts = sorted(cuts_at)
     pieces, prev = [], 0
     for cut in [*cuts, len(span.text)]:
         piece = span.slice(prev, cut).strip(" \t\u3000\u00a0")
@@ -334,27 +524,83 @@ def _continues(prev: str, nxt: str) -> bool:
     return not (_is_heading_like(nxt) or nxt[0] in "—-•·（(" or _STARTS_LIST.match(nxt))
 
 
-def make_blocks(source: SourceFile, first: int, last: int, noise_lines: set[int]) -> list[Block]:
+#: Lines of a hard-wrapped text whose width is within this many half-width columns of the wrap
+#: width are full lines (line-breaking rules keep a closing mark or an opening one off a line end).
+WRAP_SLACK = 6
+#: Share of lines that must be full for a text to count as hard-wrapped.
+WRAP_SHARE = 0.4
+_HALF_WIDTH_AS_FULL = ",;:()!?"  # ASCII punctuation a PDF text layer printed in full-width glyphs
+
+
+def display_width(text: str) -> int:
+    """Columns a line takes when printed: 2 for a Chinese character or full-width mark, 1 for a
+    Latin letter or digit (ASCII punctuation standing in for full-width marks counts 2)."""
+    return sum(
+        2 if ch in _HALF_WIDTH_AS_FULL or unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text
+    )
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a PDF's text layer hard-wrapped its paragraphs at ("承前\n启后"), or None.
+
+    In such a text most lines have about the same width and end without punctuation."""
+    texts = [t for line in lines if (t := line.text.strip())]
+    if len(texts) < 50:
+        return None
+    widths = Counter(display_width(t) for t in texts)
+
+    def band(w: int) -> int:
+        return sum(n for k, n in widths.items() if w - WRAP_SLACK <= k <= w)
+
+    width = max(widths, key=lambda w: (band(w), w))
+    full = [t for t in texts if width - WRAP_SLACK <= display_width(t) <= width]
+    open_ended = sum(1 for t in full if t[-1] not in SENTENCE_END)
+    if not 30 <= width <= 120 or len(full) < WRAP_SHARE * len(texts) or open_ended < 0.6 * len(full):
+        return None
+    return width
+
+
+def _is_full(text: str, width: int | None) -> bool:
+    """A line that runs to the wrap width without ending its sentence: its paragraph goes on.
+    A line with spaces inside is a table row whose cells are set apart by them (Chinese prose
+    has no spaces), however wide."""
+    return (
+        width is not None
+        and display_width(text) >= width - WRAP_SLACK
+        and text[-1] not in SENTENCE_END
+        and " " not in text.strip()
+    )
+
+
+def make_blocks(
+    lines: list[Line], source: SourceFile, noise: set[int], width: int | None = None
+) -> list[Block]:
+    """The blocks of ``lines`` (noise left out): one per line, long lines split at paragraph
+    breaks, a paragraph cut by a page break or hard-wrapped at ``width`` joined again."""
     blocks: list[Block] = []
     pending_gap = False  # blank lines (only) since the previous block
-    for number in range(first, last + 1):
-        if number in noise_lines:
+    wrapped = False  # the previous line ran to the wrap width: this one continues its paragraph
+    for i, line in enumerate(lines):
+        if i in noise:
             pending_gap = False
             continue
-        start = source.line_starts[number - 1]
-        raw = source.line_text(number)
-        span = _clean_span(source.span(start, start + len(raw)))
+        span = _clean_span(source.span(line.start, line.start + len(line.text)))
         if not span:
             pending_gap = pending_gap or bool(blocks)
+            wrapped = False
             continue
-        pieces = _split_long(span)
-        head = pieces[0]
-        if blocks and pending_gap and _continues(blocks[-1].text, head.text):
-            blocks[-1] = Block(Span.join([blocks[-1].span, head]), blocks[-1].line)
+        pieces = list(enumerate(_split_long(span)))
+        head = pieces[0][1]
+        if blocks and (
+            (wrapped and not _is_table_row(head.text))
+            or (pending_gap and _continues(blocks[-1].text, head.text))
+        ):
+            blocks[-1] = replace(blocks[-1], span=Span.join([blocks[-1].span, head]))
             pieces = pieces[1:]
-        for piece in pieces:
-            blocks.append(Block(piece, source.line_of(piece.start), source.line_hint(number)))
+        for k, piece in pieces:
+            blocks.append(Block(piece, source.line_of(piece.start), source.line_hint(line.number), k > 0))
         pending_gap = False
+        wrapped = _is_full(span.text, width)
     return blocks
 
 
@@ -367,17 +613,25 @@ def read_documents(path: Path | str) -> list[DocumentText]:
     from .readers import read_source_file
 
     source = read_source_file(path)
-    noise = find_noise(source)
-    segments = split_documents(source)
-    noise_lines = {n for r in noise for n in range(r.first_line, r.last_line + 1)}
+    lines = source_lines(source)
+    noise = find_line_noise(lines)
+    noise_lines = {i for a, b, _ in noise for i in range(a, b + 1)}
+    width = wrap_width(lines)
     docs = []
-    for index, seg in enumerate(segments):
+    for index, seg in enumerate(split_documents(source)):
         # a news item's title line is the document's title, not body text
-        skip = {seg.first} if seg.hint else set()
-        blocks = make_blocks(source, seg.first, seg.last, noise_lines | skip)
+        inside = [i for i, line in enumerate(lines) if seg.first <= line.number <= seg.last]
+        skip = {i for i in inside if lines[i].number == seg.first} if seg.hint else set()
+        seg_lines = [lines[i] for i in inside]
+        seg_noise = {k for k, i in enumerate(inside) if i in noise_lines or i in skip}
+        blocks = make_blocks(seg_lines, source, seg_noise, width)
         if not blocks:
             continue
-        doc_noise = [r for r in noise if seg.first <= r.first_line <= seg.last]
+        doc_noise = [
+            NoiseRange(lines[a].number, lines[b].number, what)
+            for a, b, what in noise
+            if seg.first <= lines[a].number <= seg.last
+        ]
         docs.append(DocumentText(source, index, blocks, seg.first, seg.last, doc_noise, seg.hint))
     if not docs:
         raise InputError(path, "no content found (only blank lines, navigation or a table of contents)")

@@ -142,6 +142,9 @@ class Block:
     span: Span
     line: int
     hint: str = ""
+    mid_line: bool = False
+    """The block starts inside a source line: a page that lost its line breaks (one line per
+    report), cut at its paragraph breaks. Such a text lost the break after each heading too."""
 
     @property
     def text(self) -> str:
@@ -279,6 +282,17 @@ class Metadata:
     period_end: int | None = None
     vision_year: int | None = None
     report_year: int | None = None
+    region_source: str | None = None
+    """What told the region: "title", "session line", "speaker line", "delegation", "issuer",
+    "headings", "file name", "body" or "user"."""
+    region_span: Span | None = None  # where the text tells it (kept as the mention of the evidence)
+    issuer_span: Span | None = None  # where an issuer not printed as such was inferred from
+    derived: set[str] = field(default_factory=set)
+    """Fields set by a convention of the genre rather than printed: "title" (a work report that
+    prints none gets 2026年XX政府工作报告), "issuer" (a work report is its government's)."""
+    user_asserted: set[str] = field(default_factory=set)
+    """Fields the user gave (``UserMetadata``): "region", "doc_type", "year", "title"."""
+    user_origin: str = ""  # where the user said it ("--region", a manifest's path)
 
 
 # --- entities --------------------------------------------------------------------------------

@@ -20,6 +20,13 @@ HEADING_LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_cn", re.compile(rf"[（(]{CN_NUM}[）)]")),
     ("cn", re.compile(rf"{CN_NUM}(?:、|[，,．.](?![0-9]))")),
     ("paren_arabic", re.compile(r"[（(][0-9０-９]{1,2}[）)]")),
+    # "1.1加强重要基础设施安全管理。" (上海 十五五: 一、 > 1. > 1.1), never an amount ("2.5亿元")
+    (
+        "decimal",
+        re.compile(
+            r"[0-9]{1,2}[.．][0-9]{1,2}(?=\s*[\u4e00-\u9fff])(?![0-9]|\s*(?:[万亿千百十个倍]|左右|以上|以下|以内|以外))"
+        ),
+    ),
     # "1、", "1." / "1．" but not a decimal ("2.5%"); "2.2035年远景目标" is "2." + a title.
     ("arabic", re.compile(r"[0-9０-９]{1,2}(?:、|[.．](?=[0-9]{4}年|[^0-9]))")),
 ]
@@ -37,13 +44,29 @@ BOX_LABEL = re.compile(
 #: Markdown emphasis left over from conversion.
 MARKDOWN_EMPHASIS = re.compile(r"\*\*")
 
-#: A table-of-contents entry ends with a page number or dot leaders.
-TOC_PAGE_SUFFIX = re.compile(r"(?:[.…·．]{3,}\s*\d*|[\t ]+\d{1,3})\s*$")
+#: A table-of-contents entry ends with a page number (arabic, or roman for front matter: "ii";
+#: a gazette prints it in brackets: "（312）"), dot leaders, or both.
+TOC_PAGE_SUFFIX = re.compile(
+    r"(?:[.…·．]{3,}\s*(?:\d*|[ivxlcIVXLC]{1,6})|[\t ]+(?:\d{1,3}|[ivxlcIVXLC]{1,6})|[（(]\d{1,3}[）)])\s*$"
+)
 
 #: Sentence-final punctuation: a paragraph ending in one of these is complete.
 SENTENCE_END = "。！？；：!?;:…”’）)》」』"
 
 YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+
+
+#: A line printed letter-spaced: one Chinese character at a time, with spaces (or the "??" an
+#: export left where non-ASCII spaces were) between them: "序    言", "名 词 解 释", "政??府??工??作??报??告".
+_LETTER_SPACED = re.compile(r"^[\u4e00-\u9fff](?:[ \t\u3000\u00a0\u2002\u2003?？]+[\u4e00-\u9fff])+$")
+
+
+def compact_spaced(text: str) -> str:
+    """``text`` without the spaces of letter-spacing ("名 词 解 释" -> "名词解释"); other text as is."""
+    t = text.strip()
+    if _LETTER_SPACED.match(t):
+        return re.sub(r"[ \t\u3000\u00a0\u2002\u2003?？]+", "", t)
+    return text
 
 
 def heading_label(text: str) -> tuple[str, re.Match[str]] | None:

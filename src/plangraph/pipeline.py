@@ -21,8 +21,8 @@ from .entities.industries import candidate_concepts_graph, industry_scheme_graph
 from .entities.regions import Gazetteer
 from .indicators import indicators_graph
 from .ingest import read_documents
-from .metadata import extract_metadata
-from .model import DocumentText, InputError, Metadata, ParsedDocument, UserMetadata
+from .metadata import check_jurisdiction, extract_metadata
+from .model import DocumentText, InputError, ParsedDocument, UserMetadata
 from .serialize import write_trig
 from .settings import get_settings
 from .structure import parse_structure
@@ -35,46 +35,17 @@ SOURCES_DIR = "sources"
 # --- one file ----------------------------------------------------------------------------------
 
 
-def _jurisdiction_code(meta: Metadata, doc: DocumentText, gazetteer: Gazetteer) -> str | None:
-    """The coded region a document is about: its title's place name, disambiguated by which
-    enclosing regions the text names most (站前区 in a text full of 营口 is Yingkou's)."""
-    if not meta.region_name:
-        return None
-    region = gazetteer.resolve(meta.region_name)
-    if region is not None:
-        return region.code
-    hits = gazetteer.candidates(meta.region_name)
-    if len({hit.code for hit in hits}) == 1:
-        return hits[0].code
-    text = " ".join(b.text for b in doc.blocks[:200])
-    best: tuple[int, str] | None = None
-    for hit in hits:
-        score = sum(
-            text.count(name) for r in gazetteer.ancestors(hit.code) for name in gazetteer.all_names(r.code)
-        )
-        if best is None or score > best[0]:
-            best = (score, hit.code)
-    return best[1] if best and best[0] > 0 else None
-
-
 def parse_document(
     text: DocumentText, gazetteer: Gazetteer, user: UserMetadata | None = None
 ) -> ParsedDocument:
-    """Extract one document; ``user`` is what the user said about it (not yet applied)."""
-    meta = extract_metadata(text)
-    meta.region_code = _jurisdiction_code(meta, text, gazetteer)
+    """Extract one document; ``user`` is what the user said about it (it wins over the text)."""
+    meta = extract_metadata(text, gazetteer, user)
+    check_jurisdiction(meta, text)  # refuses a document whose region nothing tells
     divisions, boxes = parse_structure(text)
     doc = ParsedDocument(text, meta, divisions, boxes)
     name = text.source.path
     if not divisions:
         doc.warnings.append(f"{name}: no headings found; the document is kept without structure")
-    if meta.region_code is None:
-        where = (
-            f"{meta.region_name!r} is not in the gazetteer"
-            if meta.region_name
-            else "no place name in its title"
-        )
-        raise InputError(name, f"cannot tell which region {meta.title!r} is about ({where})")
     if text.source.extraction is not None and text.index == 0:  # what the HTML/PDF/Word reader noticed
         doc.warnings += [f"{name}: {note}" for note in text.source.extraction.notes]
     extract_entities(doc)

@@ -34,6 +34,14 @@ DOC_CLASSES = {
     "government-work-report": PG.WorkReport,
 }
 DOC_SLUGS = {"five-year-plan": "plan", "government-work-report": "report"}
+#: How ``Metadata.derived`` and ``Metadata.user_asserted`` name their fields in the graph.
+METADATA_FIELDS = {
+    "region": "region",
+    "title": "title",
+    "issuer": "issuer",
+    "doc_type": "type",
+    "year": "year",
+}
 _NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?$")
 
 
@@ -171,12 +179,24 @@ class DocumentGraph:
                 self.add(d, DCTERMS["format"], Literal(fmt.media_type))
         self.add(d, DCTERMS.title, zh(meta.title))
         if meta.region_code:
-            self.add(d, PG.jurisdiction, vocab.region_iri(meta.region_code))
+            region = vocab.region_iri(meta.region_code)
+            evidence = (
+                Evidence(meta.region_span, doc.source.line_of(meta.region_span.start))
+                if meta.region_span
+                else None
+            )
+            self.relation(d, PG.jurisdiction, region, evidence)  # reified with its evidence
+            if meta.region_source:
+                self.add(d, PG.jurisdictionSource, Literal(meta.region_source))
         if meta.issuer:
             org = vocab.organisation_iri(meta.issuer)
-            self.add(d, DCTERMS.publisher, org)
+            span = meta.issuer_span
+            self.relation(
+                d, DCTERMS.publisher, org, Evidence(span, doc.source.line_of(span.start)) if span else None
+            )
             self.add(org, RDF.type, PG.Organization)
             self.add(org, RDFS.label, zh(meta.issuer))
+        self.add_metadata_provenance()
         if meta.issued:
             self.add(d, DCTERMS.issued, issued_literal(meta.issued))
         if meta.plan_number:
@@ -190,6 +210,16 @@ class DocumentGraph:
         if meta.report_year:
             self.add(d, PG.reportYear, gyear(meta.report_year))
         self.mentioned(d, meta.title_span)
+
+    def add_metadata_provenance(self) -> None:
+        """Which metadata a convention of the genre set, and which the user gave."""
+        d, meta = self.iri, self.doc.metadata
+        for name in sorted(meta.derived):
+            self.add(d, PG.derivedByRule, Literal(METADATA_FIELDS[name]))
+        for name in sorted(meta.user_asserted):
+            self.add(d, PG.assertedByUser, Literal(METADATA_FIELDS[name]))
+        if meta.user_asserted and meta.user_origin:
+            self.add(d, PG.userSource, Literal(meta.user_origin))
 
     def add_divisions(self, divisions: list[Division]) -> dict[int, URIRef]:
         iris = {d.order: vocab.division_iri(self.iri, d.order) for d in divisions}

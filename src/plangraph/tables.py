@@ -40,6 +40,7 @@ class _Cell:
     line: int
     block: int  # index of the block it comes from (within the table's blocks)
     missing: bool = False  # a line of the cell stream that the blocks do not have (_line_step)
+    shares_line: bool = False  # printed on a line with other cells (a PDF's spaced row)
 
     @property
     def text(self) -> str:
@@ -95,6 +96,50 @@ def split_cells(block: Block, index: int = 0) -> list[_Cell]:
     return cells
 
 
+def split_at_spaces(block: Block, index: int = 0) -> list[_Cell]:
+    """The cells of a line whose cells are set apart by single spaces (a PDF's text layer)."""
+    tokens = list(re.finditer(r"\S+", block.text))
+    shared = len(tokens) > 1
+    return [
+        _Cell(block.span.slice(m.start(), m.end()), block.line, index, shares_line=shared) for m in tokens
+    ]
+
+
+def _join_wrapped(stream: list[_Cell]) -> list[_Cell]:
+    """Cells a line break cut in two: an open bracket closed on a later line ("细颗粒物（PM" /
+    "2.5" / "）浓度"), or a unit cut after its slash ("人/" / "亿元")."""
+    out: list[_Cell] = []
+    i = 0
+    while i < len(stream):
+        cell, j = stream[i], i + 1
+        text = cell.text
+        while (
+            j < len(stream)
+            and j - i <= 3
+            and not stream[j].missing
+            and (
+                _open_brackets(text) > 0
+                or bool(_UNIT_CUT.match(text))
+                or (bool(_DIGIT.search(text)) and bool(_VALUE_NOTE.match(stream[j].text.strip())))
+            )
+        ):
+            text += stream[j].text
+            j += 1
+        if j > i + 1:
+            cell = _Cell(Span.join([c.span for c in stream[i:j]]), cell.line, cell.block)
+        out.append(cell)
+        i = j
+    return out
+
+
+#: The first line of a unit cut after its slash ("人/", "万元/"); a lone "/" is an empty cell.
+_UNIT_CUT = re.compile(r"^[\u4e00-\u9fff]{1,3}[/／]$")
+
+
+def _open_brackets(text: str) -> int:
+    return sum(text.count(c) for c in "（(［[") - sum(text.count(c) for c in "）)］]")
+
+
 # --- what a cell looks like ------------------------------------------------------------------
 
 EMPTY, ATTR, UNIT, INT, NUM, PH, VTEXT, NAME, TEXT, MISSING = (
@@ -116,11 +161,13 @@ _PLACEHOLDERS = {"—", "——", "–", "-", "－", "/", "／", "*", "＊", "[*
 _UNIT_WORD = (
     r"(?:元|美元|人民币|人|人次|户|家|个|件|项|套|所|张|床|辆|台|架|艘|吨|吨标准煤|吨标煤|标准煤|标箱|标准箱|TEU|"
     r"亩|公顷|平方米|平方公里|平方千米|立方米|千瓦|千瓦时|瓦|度|公里|千米|米|年|岁|天|日|小时|次|册|部|座|处|"
-    r"条|只|头|株|千克|公斤|克|升|分|级|倍|人年|百分点|个百分点|户数|GB|Mbps|kWh|km|m2|m²|m3|㎡|㎞)"
+    r"条|只|头|株|千克|公斤|克|斤|升|分|级|倍|人年|百分点|个百分点|户数|GB|Mbps|kWh|km|m2|m²|m3|㎡|㎞)"
 )
 _UNIT = re.compile(
     rf"^(?:[%％‰‱]|[万亿千百十]*{_UNIT_WORD}(?:\s*/\s*[万亿千百十]*{_UNIT_WORD})?|微克/立方米|毫克/升|"
-    rf"%/年|元/平方米|亿元/平方公里)$"
+    rf"%/年|元/平方米|亿元/平方公里)"
+    # an alternative counting word in brackets: "万套（间）" (sets or rooms of rental housing)
+    r"(?:[（(][\u4e00-\u9fff][）)]?)?$"
 )
 #: A trailing "（亿元）" / " (%)" on an indicator name.
 _UNIT_PAREN = re.compile(r"\s*[（(]\s*([^（()）]{1,12}?)\s*[）)]\s*$")
@@ -138,6 +185,10 @@ _WEAK_NAME_ENDING = re.compile(
     r"(?:规模|能力|消耗|排放|投资|产量|里程|床位|增速|增长|下降|降低|减少|脱贫|改造|人口|支出|水平)$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: The count printed under a category ("经济发展" / "（7项）").
+_ITEM_COUNT = re.compile(r"^[（(][0-9０-９]{1,2}项[）)]$")
+#: A note that a value is of another year, printed under it ("21.5" / "（2024年）").
+_VALUE_NOTE = re.compile(r"^[（(](?:19|20)[0-9]{2}年?[）)]$")
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
@@ -160,14 +211,15 @@ def cell_kind(text: str) -> str:
         return UNIT
     if re.fullmatch(r"[0-9]{1,3}", compact):
         return INT
+    if _ITEM_COUNT.match(compact):
+        return TEXT  # "（7项）" under a category: how many indicators it has
     has_paren_unit = _paren_unit(t) is not None
     if _DIGIT.search(t):
         starts_like_name = bool(re.match(r"[0-9]+[A-Za-z]", t)) or not re.match(
             r"[-+−0-9０-９.\[［(（<>≥≤＞＜~约比]", t
         )
-        if (has_paren_unit or (starts_like_name and len(_CJK.findall(t)) >= 5)) and not re.search(
-            r"[%％‰]", t
-        ):
+        percent = re.search(r"[%％‰]", _UNIT_PAREN.sub("", t))  # a value's %, not a name's "（%）"
+        if (has_paren_unit or (starts_like_name and len(_CJK.findall(t)) >= 5)) and not percent:
             return NAME
         return NUM
     if has_paren_unit or (len(compact) >= 3 and _NAME_ENDING.search(compact)):
@@ -406,6 +458,12 @@ class _Slot:
     column: Column | None
     repeat: int = 1  # how many cells it may take (the name columns take several)
     repeat_cost: float = 0.0
+    continues: frozenset[str] | None = None  # kinds its second and later cells may have (None: any)
+
+
+#: A value too wide for its column, wrapped onto lines of its own: "达到国家" / "要求",
+#: "4.5-5," / "努力争取" / "更好结果" (printed one cell per line, the pieces are one cell).
+_VALUE_PIECES = frozenset({"text", "value-text", "name"})
 
 
 @dataclass
@@ -429,12 +487,24 @@ def _slots(columns: list[Column], one_cell_per_line: bool) -> list[_Slot]:
             slots.append(_Slot(PRE, c, repeat=pre_repeat))
         elif not any(s.role == NAME_COL for s in slots):
             if not explicit_pre:
-                slots.append(_Slot(PRE, None, repeat=pre_repeat))
+                implicit = _Slot(PRE, None, repeat=pre_repeat)
+                if one_cell_per_line and slots and slots[-1].role == SEQ:
+                    # printed one cell per line, a category comes before the row's number, never
+                    # between the number and the name (a name wrapped over two lines is one name)
+                    slots.insert(len(slots) - 1, implicit)
+                else:
+                    slots.append(implicit)
             slots.append(_Slot(NAME_COL, c, repeat=2 if one_cell_per_line else 1, repeat_cost=1.2))
     if not any(s.role == NAME_COL for s in slots):
         slots.append(_Slot(PRE, None, repeat=pre_repeat))
         slots.append(_Slot(NAME_COL, Column(NAME_COL)))
-    slots.extend(_Slot(c.role, c) for c in columns[lead:] if c.role not in (SEQ, PRE, NAME_COL))
+    for c in columns[lead:]:
+        if c.role in (SEQ, PRE, NAME_COL):
+            continue
+        if one_cell_per_line and c.role in (VALUE, GROWTH):
+            slots.append(_Slot(c.role, c, repeat=3, repeat_cost=0.6, continues=_VALUE_PIECES))
+        else:
+            slots.append(_Slot(c.role, c))
     return slots
 
 
@@ -464,7 +534,9 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
                 best[i + 1][j], back[i + 1][j] = here - _DROP_MISSING, (i, j, -1)
             gain = 0.0
             for r in range(1, slot.repeat + 1):
-                if i + r > n:
+                if i + r > n or (
+                    r > 1 and slot.continues is not None and not _continues(cells, kinds, i + r - 1, slot)
+                ):
                     break
                 gain += _FIT[slot.role][kinds[i + r - 1]] - (slot.repeat_cost if r > 1 else 0.0)
                 if here + gain > best[i + r][j + 1]:
@@ -488,6 +560,28 @@ def align(cells: list[_Cell], slots: list[_Slot], one_cell_per_line: bool) -> _A
     return _Aligned(total, assignment)
 
 
+def _continues(cells: list[_Cell], kinds: list[str], k: int, slot: _Slot) -> bool:
+    """Whether cell ``k`` can be the next piece of the cell before it: the pieces of a wrapped value
+    are each alone on their line, and the later ones of a kind a value's text has."""
+    assert slot.continues is not None
+    cell, before = cells[k], cells[k - 1]
+    alone = not cell.shares_line and not before.shares_line
+    return kinds[k] in slot.continues and alone and cell.line > before.line
+
+
+#: Cost of a row with no value at all: pieces of a wrapped value make no row of their own.
+_NO_DATA_ROW = 4.0
+
+
+def _has_data(row: _Aligned, slots: list[_Slot]) -> bool:
+    return any(
+        c.text
+        for slot, cells in zip(slots, row.assignment, strict=True)
+        if slot.role in (VALUE, GROWTH)
+        for c in cells
+    )
+
+
 def segment(cells: list[_Cell], slots: list[_Slot]) -> list[_Aligned]:
     """Cells printed one per line: the split into rows whose alignments score best in total."""
     n = len(cells)
@@ -501,8 +595,9 @@ def segment(cells: list[_Cell], slots: list[_Slot]) -> list[_Aligned]:
             continue
         for length in range(1, min(longest, n - i) + 1):
             row = align(cells[i : i + length], slots, one_cell_per_line=True)
-            if best[i] + row.score > best[i + length]:
-                best[i + length], back[i + length] = best[i] + row.score, (i, row)
+            score = row.score - (0 if _has_data(row, slots) else _NO_DATA_ROW)
+            if best[i] + score > best[i + length]:
+                best[i + length], back[i + length] = best[i] + score, (i, row)
     rows: list[_Aligned] = []
     k = n
     while k > 0:
@@ -520,6 +615,7 @@ _STAR = "*＊★☆※"
 #: "一、" / "（二）" / "3." before a category name.
 _CATEGORY_LABEL = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[）)]|[0-9]{1,2}[、.．])\s*"
+    r"|[（(][0-9０-９]{1,2}项[）)]$"  # "经济发展（7项）": how many indicators it has
 )
 #: A footnote mark after a name ("地区生产总值①").
 _NOTE_MARK = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩¹²³⁴⁵⁶⁷⁸⁹*＊]+$")
@@ -606,6 +702,7 @@ class _Layout:
     sub: list[_Cell] | None
     first_data: int  # index of the first block after the header
     unit: str | None = None
+    spaced: bool = False  # cells set apart by single spaces, several or one to a line
 
 
 def _is_continued(text: str) -> bool:
@@ -626,7 +723,7 @@ def _stops_table(text: str) -> bool:
     if _is_row(t):
         return False
     found = heading_label(t)
-    if found and found[0] != "arabic":
+    if found and found[0] not in ("arabic", "decimal"):
         return True
     if found and re.match(r"[0-9]{1,2}[、.．]\s*[\u4e00-\u9fff]", t):
         return True
@@ -653,15 +750,42 @@ def _layout(blocks: list[Block]) -> _Layout | None:
             sub = split_cells(blocks[nxt], nxt)
             nxt += 1
         return _Layout(False, list(range(i, nxt)), header, sub, nxt, unit)
+    spaced = split_at_spaces(blocks[i], i)
+    if len(spaced) >= 3 and all(_header_like(c.text, strict=True) for c in spaced):
+        # a PDF's text layer: cells set apart by single spaces, and a cell too wide for its column
+        # wrapped onto lines of its own ("类别 序号 指标 2025年 2030年目标 属性")
+        top, sub = _split_cell_header(spaced)
+        return _Layout(True, [i], top, sub, i + 1, unit, spaced=True)
     # one cell per line: the header cells come first
     k = i
     while k < len(blocks) and not _is_row(blocks[k].text) and _header_like(blocks[k].text, strict=True):
         k += 1
     if k - i < 2:
         return None
-    header = [_Cell(blocks[j].span, blocks[j].line, j) for j in range(i, k)]
+    header = _join_header_pieces([_Cell(blocks[j].span, blocks[j].line, j) for j in range(i, k)])
     top, sub = _split_cell_header(header)
     return _Layout(True, list(range(i, k)), top, sub, k, unit)
+
+
+#: The second line of a header cell too wide for its column: the kind of a year's values
+#: ("2025年" / "预计", "2030年" / "目标").
+_HEADER_KIND = re.compile(r"^(?:预计|目标|规划|计划|基数|基期|完成|实际|现状|预期)(?:值|数)?$")
+
+
+def _join_header_pieces(cells: list[_Cell]) -> list[_Cell]:
+    """Header cells printed one per line that a line break cut: "2025年" / "预计" is the column
+    "2025年预计", "年均/" / "累计" is "年均/累计"."""
+    out: list[_Cell] = []
+    for cell in cells:
+        text = re.sub(r"\s+", "", cell.text)
+        if out:
+            prev = re.sub(r"\s+", "", out[-1].text)
+            year_then_kind = bool(re.fullmatch(r"(?:19|20)\d\d年?", prev)) and _HEADER_KIND.match(text)
+            if year_then_kind or prev.endswith(("/", "／")):
+                out[-1] = _Cell(Span.join([out[-1].span, cell.span]), out[-1].line, out[-1].block)
+                continue
+        out.append(cell)
+    return out
 
 
 _SUB_HEADER = re.compile(r"^(?:(?:19|20)[0-9]{2}\s*年?|绝对[量值数]|总量|数值|目标值?|完成值?)$")
@@ -849,9 +973,12 @@ def _parse_cells(
         if stream:
             for n in range(1, (blocks[k].line - stream[-1].line) // step):
                 stream.append(_Cell(Span("", ()), stream[-1].line + n * step, k, missing=True))
-        stream.append(_Cell(blocks[k].span.strip(), blocks[k].line, k))
+        if layout.spaced:
+            stream.extend(split_at_spaces(blocks[k], k))
+        else:
+            stream.append(_Cell(blocks[k].span.strip(), blocks[k].line, k))
     # a repeated header (page break) is taken out of the stream
-    stream = _drop_repeated_header(stream, header_key)
+    stream = _join_wrapped(_drop_repeated_header(stream, header_key))
     last_used = layout.first_data - 1
     for aligned in segment(stream, slots):
         row = _make_row(table, aligned, leading_empty=False)
@@ -881,6 +1008,8 @@ def _drop_repeated_header(stream: list[_Cell], header_key: str) -> list[_Cell]:
             joined += re.sub(r"\s+", "", stream[j].text)
             j += 1
         if j > i + 1 and joined == header_key:
+            while out and out[-1].missing:
+                out.pop()  # the line before a repeated header was the page's number, not a cell
             i = j
             continue
         out.append(stream[i])
@@ -902,12 +1031,23 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
         name_cells, printed_pre = [printed_pre[-1]], printed_pre[:-1]  # "name⇥(empty sub-name)"
     if not name_cells:
         return None
+    sub_parent = None
+    if (
+        table.pre_joined
+        and len(name_cells) == 2
+        and _is_group_and_member(name_cells[0].text, name_cells[1].text)
+    ):
+        # one cell per line: "每千人口拥有医护人员数" / "执业医师数（人）" is a first-level
+        # indicator and its first sub-row
+        sub_parent, name_cells = clean_name([name_cells[0].span]).text, name_cells[1:]
+    has_seq = any(sl.role == SEQ for sl in table.slots)
+    numbered = any(c.text for _, cells in by_role.get(SEQ, []) for c in cells)
     name = clean_name([c.span for c in name_cells])
     if not name.text:
         return None
     state.name_spans = [c.span for c in name_cells]
     data = [
-        (slot.column, cells[0])
+        (slot.column, _one_cell(cells))
         for slot, cells in zip(table.slots, aligned.assignment, strict=True)
         if cells and slot.role in (VALUE, GROWTH, UNIT_COL, ATTR_COL) and slot.column is not None
     ]
@@ -927,6 +1067,10 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
     has_attr_col = any(c.role == ATTR_COL for c in table.columns)
     category, parent = _category_and_parent(table, printed_pre)
     inherited: str | None = None  # the attribute of the group a sub-row joins
+    if parent is None and sub_parent is not None:
+        parent = sub_parent
+    elif parent is None and table.pre_joined and has_seq and not numbered and state.parent:
+        parent = state.parent  # a sub-row has no number of its own
     if parent is None and name.sub and state.last_top is not None:
         parent, inherited = state.last_top.name, state.last_top.attribute  # "其中：…"
     elif (
@@ -966,6 +1110,31 @@ def _make_row(table: _Table, aligned: _Aligned, leading_empty: bool) -> Indicato
     return row
 
 
+def _one_cell(cells: list[_Cell]) -> _Cell:
+    """A value printed over several lines, as one cell (its text joined, its span gapped)."""
+    if len(cells) == 1:
+        return cells[0]
+    printed = [c for c in cells if c.text]
+    return _Cell(Span.join([c.span for c in printed]), cells[0].line, cells[0].block) if printed else cells[0]
+
+
+#: The longest first-level indicator name that ends in no indicator-name ending ("食品药品安全").
+GROUP_NAME_CHARS = 8
+
+
+def _is_group_and_member(first: str, second: str) -> bool:
+    """A name cell without a unit ending like an indicator name, then one with its unit: a
+    first-level indicator and its sub-indicator, not one name wrapped over two lines."""
+    compact = re.sub(r"\s+", "", first)
+    # a name wrapped over two lines fills its column on the first ("全社会研究与试验发展经费支出占地区生");
+    # a first-level name is short or ends like a name ("食品药品安全", "每千人口拥有医护人员数")
+    return (
+        _paren_unit(second) is not None
+        and _paren_unit(first) is None
+        and (bool(_NAME_ENDING.search(compact)) or len(compact) <= GROUP_NAME_CHARS)
+    )
+
+
 def _attribute_of(text: str) -> str:
     """预期性 or 约束性, from a cell that cell_kind calls ATTR ("约束性", "预期性指标", "约束")."""
     t = re.sub(r"\s+", "", text)
@@ -995,7 +1164,8 @@ def _looks_indicator(text: str) -> bool:
 
 
 def _joined(cells: list[_Cell]) -> str:
-    return "".join(re.sub(r"\s+", "", c.text) for c in cells)
+    """Category cells as one category (its item count "（7项）" and numbering left out)."""
+    return _CATEGORY_LABEL.sub("", "".join(re.sub(r"\s+", "", c.text) for c in cells))
 
 
 #: A growth cell that says nothing (a dash or a slash); "*" and "[*]" do say something (set above).

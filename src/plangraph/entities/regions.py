@@ -30,6 +30,7 @@ from plangraph.vocab import PG, region_iri
 
 #: pg:adminLevel local names, from the largest area to the smallest.
 LEVELS = (
+    "Country",
     "Province",
     "PrefectureCity",
     "CountyLevelCity",
@@ -41,6 +42,8 @@ LEVELS = (
     "Village",
 )
 COUNTY_LEVELS = frozenset({"District", "County", "CountyLevelCity"})
+#: The code of the country itself (see ``scripts/make_regions.py``: GB/T 2260 gives it none).
+NATION_CODE = "000000"
 TOWN_LEVELS = frozenset({"Town", "Township", "Subdistrict", "Village"})
 #: Full names that are also ordinary words of plan text (中心城区, 矿区): never read as a region.
 GENERIC_FULL_NAMES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "新区", "市辖区"})
@@ -110,6 +113,11 @@ class Gazetteer:
         for region in self._regions.values():
             if region.parent:
                 self._children[region.parent].append(region.code)
+            if region.level == "Country":
+                # the country is a document's jurisdiction (national plans, the State Council's
+                # report), found by the metadata stage; in text, 中国 and 中华人民共和国 name no
+                # place a plan locates things in, so its names are not looked up
+                continue
             self._add_name(region.name, region.code, FULL)
             for name in self._former.get(region.code, ()):
                 self._add_name(name, region.code, FORMER)
@@ -193,6 +201,10 @@ class Gazetteer:
 
     def get(self, code: str) -> Region | None:
         return self._regions.get(code)
+
+    def nation(self) -> Region | None:
+        """The country (000000), the jurisdiction of national documents."""
+        return self._regions.get(NATION_CODE)
 
     def is_historical(self, code: str) -> bool:
         """True for a code withdrawn since the older edition (still used by plans of that time)."""
