@@ -178,3 +178,21 @@ def rules(name: str) -> Rules:
 
 def rule_files() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.toml"))
+
+
+def overlaps(source: Rules) -> dict[str, set[str]]:
+    """For each role, the other roles of the file that hold one of its words, leaving out roles
+    it includes (or that include it): an include is a declared overlap already."""
+    own = {
+        name: set(role.words) | {w for g in role.groups.values() for w in g}
+        for name, role in source.roles.items()
+    }
+    found: dict[str, set[str]] = {}
+    for a, words_a in own.items():
+        for b, words_b in own.items():
+            if a == b or not words_a & words_b:
+                continue
+            if b in source.roles[a].include or a in source.roles[b].include:
+                continue
+            found.setdefault(a, set()).add(b)
+    return found

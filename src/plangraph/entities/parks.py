@@ -38,6 +38,7 @@ _ENDINGS: list[tuple[str, str]] = sorted(_KIND.items(), key=lambda e: -len(e[0])
 _ENDING_RE = re.compile("|".join(re.escape(e) for e, _ in _ENDINGS))
 #: Two-country parks written as 中德园, 中韩园 …
 _BILATERAL = _RULES.regex("bilateral")
+_BILATERAL_KIND = _RULES.words("bilateral_kind")[0]
 
 #: Characters a park name is made of (CJK, Latin, digits, brackets, quotes, + and ·).
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9０-９（）()“”\"+·\-－]"
@@ -112,7 +113,7 @@ def find_park_mentions(text: str) -> Iterator[ParkMention]:
         name = text[start : m.end()]
         found.append(ParkMention(name, _KIND[ending], start, m.end()))
     for m in _BILATERAL.finditer(text):
-        found.append(ParkMention(m.group(0), "产业园", m.start(), m.end()))
+        found.append(ParkMention(m.group(0), _BILATERAL_KIND, m.start(), m.end()))
     # Keep the longest of mentions that overlap (产业基地冶金化工重装备区 holds 产业基地).
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[ParkMention] = []
@@ -345,6 +346,7 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
 
 #: Bare zone names of one kind, for finding the full name a bare one stands for.
 _ZONE_FAMILIES = tuple(_RULES.groups("zone_families").values())
+_ZONE_PART_TAIL = _RULES.template("zone_part_tail")
 
 
 def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
@@ -356,7 +358,7 @@ def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
             continue
         family = next((f for f in _ZONE_FAMILIES if draft.names[0] in f), (draft.names[0],))
         # The full name ends with the zone (or one of its 片区); 高新区大学科技园 is another park.
-        full = re.compile("(?:" + "|".join(family) + ")(?:[\u4e00-\u9fff]{0,4}片区)?$")
+        full = re.compile("(?:" + "|".join(family) + ")" + _ZONE_PART_TAIL)
         target = next(
             (
                 other

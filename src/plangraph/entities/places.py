@@ -18,30 +18,21 @@ from functools import lru_cache
 from plangraph.entities.regions import COUNTY_LEVELS, TOWN_LEVELS, Gazetteer
 from plangraph.model import ParsedDocument, Place, Region
 
+from .lexicon import rules
+
+_RULES = rules("places")
 #: A region name's last character and the next character forming an ordinary word: the name is not
 #: meant there (西市|场 is 城西市场, a market; 新城镇|化 is 城镇化).
-WORD_AFTER_NAME = frozenset({"市场", "区域", "区位", "区间", "县域", "乡村", "镇化"})
+WORD_AFTER_NAME = frozenset(_RULES.words("word_after_name"))
 #: A short name directly followed by these names a planning region (沈阳经济区) or a street or
 #: housing estate named after the place (徐州街, 朝阳小区), not the place.
-NOT_THE_PLACE_AFTER = (
-    "经济区",
-    "经济带",
-    "经济圈",
-    "都市圈",
-    "城市群",
-    "路",
-    "街",
-    "大道",
-    "小区",
-    "胡同",
-    "巷",
-)
+NOT_THE_PLACE_AFTER = _RULES.words("not_the_place_after")
 #: A county's or town's short name followed by these names a river, lake or mountain after it.
-FEATURE_AFTER_NAME = ("河", "江", "湖", "山", "岭", "峰", "水库")
+FEATURE_AFTER_NAME = _RULES.words("feature_after_name")
 LOCAL_LEVELS = COUNTY_LEVELS | TOWN_LEVELS
 #: What separates the items of a list of places, and what may follow the last item.
 LIST_SEPARATOR = "、"
-ITEM_END = frozenset("、，,。；;：:等和及与）)")
+ITEM_END = frozenset("、，,。；;：:）)" + "".join(_RULES.words("list_end_words")))
 #: How far before/after a short name to look for a longer word that holds it (入海口, 长白山).
 HOLDING_REACH = 4
 #: Levels that can stand for a whole document's jurisdiction when metadata gives none.

@@ -89,8 +89,7 @@ def box_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
 # --- prose -----------------------------------------------------------------------------------
 
 #: Endings of project and facility names (head nouns), longest first.
-_ENDINGS = sorted(_RULES.words("heads"), key=len, reverse=True)
-_ENDING_RE = re.compile("|".join(re.escape(e) for e in _ENDINGS))
+_ENDING_RE = _RULES.regex("head")
 #: A work named by what it builds and how: "辽阳市北城墙遗址公园改造".
 _ENDS_LIKE_WORK = _RULES.regex("ends_like_work")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９#＃\-—－.．·“”\"（）() ]")
