@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plangraph.entities.regions import COUNTY_LEVELS, TOWN_LEVELS, Gazetteer
+from plangraph.entities.regions import COUNTY_LEVELS, NATURAL_FEATURE_ENDINGS, TOWN_LEVELS, Gazetteer
 from plangraph.model import ParsedDocument, Place, Region
 
 from .lexicon import rules
+from .segment import cuts_a_word, inside_longer_word
 
 _RULES = rules("places")
 #: A region name's last character and the next character forming an ordinary word: the name is not
@@ -176,6 +177,8 @@ def _longest_at(
             return name, region
         if region.level in LOCAL_LEVELS and text.startswith(FEATURE_AFTER_NAME, i + length):
             continue  # 翠岩|山 is the mountain, 老边|河 the river, not 翠岩镇 or 老边区
+        if region.level in TOWN_LEVELS and name.endswith(NATURAL_FEATURE_ENDINGS):
+            continue  # 绕阳河 is the river; the town named after it is read as 绕阳河镇 or in a list
         if _short_name_stands_alone(text, i, i + length, region.code, gazetteer):
             return name, region
     return None
@@ -234,6 +237,17 @@ def _jurisdiction_in(text: str, gazetteer: Gazetteer) -> Region | None:
     return best[0] if best else None
 
 
+_ORGANISATION_REST = _RULES.regex("organisation_rest")
+
+
+def _part_of_a_name(text: str, start: int, end: int) -> bool:
+    """Whether a short place name is part of another name: inside one word (卧佛山, 大连港) or at
+    the start of an organisation's name (南京理工大学, 浙江海龟科技公司)."""
+    if inside_longer_word(text, start, end) or cuts_a_word(text, start, end):
+        return True
+    return bool(_ORGANISATION_REST.match(text, end))
+
+
 def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[Place]:
     """Every mention of an administrative place in the document's blocks, in reading order."""
     gazetteer = gazetteer or Gazetteer.load()
@@ -241,6 +255,9 @@ def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> l
     places = []
     for block in doc.text.blocks:
         for start, end, region in find_places(block.text, context, gazetteer):
+            name = block.text[start:end]
+            if not gazetteer.is_name_of(name, region.code) and _part_of_a_name(block.text, start, end):
+                continue
             span = block.span.slice(start, end)
             places.append(Place(region=region, span=span, line=doc.source.line_of(span.start)))
     return places

@@ -1,0 +1,81 @@
+"""Word segmentation of plan text: where words begin and end, and what part of speech each is.
+
+The extractors find names by what they are made of (a head noun, a proper part before it, the
+verb that introduces them); the segmenter tells them where the words of a sentence are, so that a
+boundary word or a place name is only read as one where it is a whole word (和 in 和平路 or 金和机电
+is no conjunction, 佛山 in 卧佛山 and 南京 in 南京理工大学 are no places).
+
+The segmenter is rjieba, the Python binding of jieba-rs (MIT licence, maintained: release 0.2.2
+in 2026-10, py.typed). It ships jieba's dictionary compiled into its wheel, so nothing is
+downloaded at run time. Measured on this project's text (the 52 documents of data/corpus and
+corpus-wild, 1.33 M characters; the gold names of prose projects, parks and industries, counting
+a name as well cut when both its edges are word boundaries of its clause):
+
+=====================  ==========  ==========  =========================================
+segmenter              cut (k/s)   tag (k/s)   names with both edges on a word boundary
+=====================  ==========  ==========  =========================================
+rjieba 0.2.2, no HMM   10,850      7,490       projects 0.997, parks 1.000, industries 0.927
+rjieba 0.2.2, HMM      10,740      6,700       projects 0.976, parks 0.981, industries 0.921
+jieba 0.42.1, no HMM   656         –           same as rjieba (same dictionary and algorithm)
+jieba 0.42.1, HMM      577         114         same as rjieba with HMM
+jieba-py 0.46.12, HMM  569         44          projects 0.986, parks 0.981, industries 0.924
+=====================  ==========  ==========  =========================================
+
+(chars per second on one core; rjieba starts in 0.16 s, jieba in 0.76 s.) jieba itself is
+unmaintained since 2020; spacy-pkuseg and pkuseg need a model downloaded at run time; jieba3 has
+no part-of-speech tags and no licence; thulac's licence is not MIT-compatible. The HMM guesses
+words the dictionary lacks and so glues unknown names to their neighbours; without it the edges of
+names are better, so it is off.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import rjieba
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    word: str
+    pos: str  # jieba's part-of-speech tag (n, ns, nt, v, vn, p, c, u, d, m, q, x …)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> rjieba.Jieba:
+    return rjieba.Jieba()
+
+
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[Token, ...]:
+    """The words of ``text`` with their offsets and tags."""
+    out: list[Token] = []
+    pos = 0
+    for word, tag in _segmenter().tag(text, False):
+        out.append(Token(pos, pos + len(word), word, tag))
+        pos += len(word)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets where a word of ``text`` begins or ends."""
+    return frozenset({0, *(t.end for t in tokens(text))})
+
+
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins or ends inside a word of ``text`` (佛山 in 卧佛|山)."""
+    edges = boundaries(text)
+    return start not in edges or end not in edges
+
+
+def inside_longer_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a proper part of one word of ``text`` (南京 in 南京理工大学)."""
+    for token in tokens(text):
+        if token.start <= start and end <= token.end:
+            return token.end - token.start > end - start
+        if token.start >= end:
+            break
+    return False
