@@ -177,8 +177,6 @@ def _longest_at(
             return name, region
         if region.level in LOCAL_LEVELS and text.startswith(FEATURE_AFTER_NAME, i + length):
             continue  # 翠岩|山 is the mountain, 老边|河 the river, not 翠岩镇 or 老边区
-        if region.level in TOWN_LEVELS and name.endswith(NATURAL_FEATURE_ENDINGS):
-            continue  # 绕阳河 is the river; the town named after it is read as 绕阳河镇 or in a list
         if _short_name_stands_alone(text, i, i + length, region.code, gazetteer):
             return name, region
     return None
@@ -248,6 +246,14 @@ def _part_of_a_name(text: str, start: int, end: int) -> bool:
     return bool(_ORGANISATION_REST.match(text, end))
 
 
+def _a_feature(text: str, start: int, end: int, region: Region) -> bool:
+    """A town's short name that ends like a river or a mountain (绕阳河, 首山) names the feature,
+    unless it is an item of a list of places (双台、万福、九寨)."""
+    if region.level not in TOWN_LEVELS or not text[start:end].endswith(NATURAL_FEATURE_ENDINGS):
+        return False
+    return LIST_SEPARATOR not in (text[start - 1 : start], text[end : end + 1])
+
+
 def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[Place]:
     """Every mention of an administrative place in the document's blocks, in reading order."""
     gazetteer = gazetteer or Gazetteer.load()
@@ -256,7 +262,9 @@ def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> l
     for block in doc.text.blocks:
         for start, end, region in find_places(block.text, context, gazetteer):
             name = block.text[start:end]
-            if not gazetteer.is_name_of(name, region.code) and _part_of_a_name(block.text, start, end):
+            if not gazetteer.is_name_of(name, region.code) and (
+                _part_of_a_name(block.text, start, end) or _a_feature(block.text, start, end, region)
+            ):
                 continue
             span = block.span.slice(start, end)
             places.append(Place(region=region, span=span, line=doc.source.line_of(span.start)))

@@ -26,6 +26,7 @@ from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
 from .lexicon import rules
+from .segment import PROPER_NOUN_TAGS, boundaries, has_proper_word, tokens, word_at
 
 if TYPE_CHECKING:
     from .common import BlockContext, DocumentContext
@@ -221,6 +222,7 @@ _LIST_CLOSER = _RULES.regex("list_closer")
 _FIELDS = _RULES.regex("fields")
 _LIST_TRIGGER = _RULES.regex("list_trigger")
 _WORK_CLOSERS = _RULES.words("work_closers")
+_FACILITY_CLOSERS = _RULES.words("facility_closers")
 _LIST_ITEM_CONJUNCTIONS = "".join(_RULES.words("list_item_conjunctions"))
 _CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?]")
 
@@ -236,8 +238,12 @@ def _list_items(text: str) -> list[_Found]:
         triggers = list(_LIST_TRIGGER.finditer(text, clause_start, closer.start()))
         if triggers:
             segment_start = triggers[-1].end()
-        elif _BUILD_CONTEXT.search(_clause_after(text, closer.end())):
-            segment_start = clause_start  # "A、B等项目建成投产": the list is the subject
+        elif _COUNTED_PROJECTS.search(closer.group(1)) or _BUILD_CONTEXT.search(
+            _clause_after(text, closer.end())
+        ):
+            # "A、B等项目建成投产": the list is the subject; "A、B等一批重点项目": the list counts
+            # its items as projects
+            segment_start = clause_start
         else:
             continue  # "发挥A、B等平台作用": things that exist, not things to build
         for start, end in _split_list(text, segment_start, closer.start()):
@@ -293,6 +299,8 @@ _NAME_GOES_ON = _RULES.regex("name_goes_on")
 _CONJUNCTION = _RULES.regex("conjunction")
 _QUANTITY_START = _RULES.regex("quantity_start")
 _CLASS_BEFORE = _RULES.regex("class_before")
+_NAME_TAIL = _RULES.regex("name_tail")
+_COUNTED_PROJECTS = _RULES.regex("counted_projects")
 
 
 def _shared_head_start(text: str, start: int, floor: int) -> int:
@@ -306,11 +314,25 @@ def _shared_head_start(text: str, start: int, floor: int) -> int:
     return start
 
 
+def _ends_a_name(text: str, start: int, end: int) -> bool:
+    """Whether a one-character head inside a word ends a name: the word is a proper noun (营口港)
+    or has two or more characters before the head (学府|路), not one (思|路, 之|路)."""
+    word = word_at(text, start)
+    return word is not None and (word.pos in PROPER_NOUN_TAGS or start - word.start >= 2) and word.end == end
+
+
 def _suffix_names(text: str) -> list[_Found]:
     found: list[_Found] = []
+    edges = boundaries(text)
     for m in _ENDING_RE.finditer(text):
+        if len(m.group(0)) == 1 and (
+            m.end() not in edges or (m.start() not in edges and not _ends_a_name(text, m.start(), m.end()))
+        ):
+            continue  # a one-character head inside a word (路|径, 桥|梁) or ending a common one (思|路)
+        tail = _NAME_TAIL.match(text, m.end())
+        end = tail.end() if tail and tail.end() in edges else m.end()
         # "工程项目" ends at 项目: skip an ending immediately followed by another ending.
-        if _ENDING_RE.match(text, m.end()) or _NAME_GOES_ON.match(text, m.end()):
+        if end == m.end() and (_ENDING_RE.match(text, end) or _NAME_GOES_ON.match(text, end)):
             continue
         clause_start = 0
         for b in _CLAUSE_BREAK.finditer(text, 0, m.start()):
@@ -320,13 +342,26 @@ def _suffix_names(text: str) -> list[_Found]:
         if _CLASS_BEFORE.search(text[max(0, start - 4) : start]):
             continue  # "…等港口基础设施项目": the class of a list's items, not one of them
         if m.end() - start > len(m.group(0)):
-            found.append(_Found(text[start : m.end()], start, m.end()))
+            found.append(_Found(text[start:end], start, end))
     return found
 
 
 _BUILD_CONTEXT = _RULES.regex("build_context")
 _NOT_A_PROJECT = _RULES.regex("not_a_project")
 _LEADING_PARTICLE = _RULES.regex("leading_particle")
+
+
+def _without_leading_verbs(name: str) -> str:
+    """ "全面推进路" is no road, "补强平原新城" is 平原新城: a verb of two or more characters at the
+    start of a candidate is not part of the name."""
+    words = tokens(name)
+    i = 0
+    while i < len(words) and words[i].pos in _VERB_TAGS and len(words[i].word) >= 2:
+        i += 1
+    return name[words[i].start :] if 0 < i < len(words) else name
+
+
+_VERB_TAGS = frozenset({"v", "vd", "ad"})
 
 
 def _clean_name(name: str) -> str:
@@ -351,6 +386,9 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
         candidates = _list_items(text) + _suffix_names(text)
         for found in sorted(candidates, key=lambda f: (f.start, -f.end)):
             name = _clean_name(found.name)
+            shorter = _without_leading_verbs(name)
+            if shorter != name:
+                name, found = shorter, _Found(shorter, found.end - len(shorter), found.end, found.closer)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
                 continue
             if found.closer and found.closer not in _WORK_CLOSERS and not _ENDS_LIKE_WORK.search(name):
@@ -364,6 +402,15 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             if _COUNTED_FACILITIES.match(name):
                 continue
             places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
+            if any(e == len(name) and e - s > len(name) // 2 for s, e in places):
+                continue  # 大石桥, 淮南谢桥: a place named like a work
+            if (
+                found.closer
+                and found.closer not in _FACILITY_CLOSERS
+                and not _ENDING_RE.search(name)
+                and not (places or has_proper_word(name))
+            ):
+                continue  # "职业教育、水资源保障等项目": an item with no head must name someone or somewhere
             if not has_proper_name(name, places):
                 if name == printed or not has_proper_name(name, [(0, 0)]):
                     continue

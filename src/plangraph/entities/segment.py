@@ -30,6 +30,7 @@ names are better, so it is off.
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -79,3 +80,25 @@ def inside_longer_word(text: str, start: int, end: int) -> bool:
         if token.start >= end:
             break
     return False
+
+
+#: Tags of proper nouns: places, person names, organisations (not nz, "other proper nouns", which
+#: holds terms such as 集成电路).
+PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
+
+
+def word_at(text: str, offset: int) -> Token | None:
+    """The word of ``text`` that holds the character at ``offset``."""
+    words = tokens(text)
+    i = bisect.bisect_right([t.start for t in words], offset) - 1
+    return words[i] if 0 <= i < len(words) and offset < words[i].end else None
+
+
+#: Tags of words that name one particular thing: proper nouns, other proper names (nz), Latin
+#: words and numbers.
+PROPER_WORD_TAGS = PROPER_NOUN_TAGS | {"nz", "eng", "m"}
+
+
+def has_proper_word(text: str) -> bool:
+    """Whether the segmenter reads a proper name, a Latin word or a number in ``text``."""
+    return any(token.pos in PROPER_WORD_TAGS for token in tokens(text))
