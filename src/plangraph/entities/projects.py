@@ -26,7 +26,7 @@ from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
 from .lexicon import rules
-from .segment import PROPER_NOUN_TAGS, boundaries, has_proper_word, tokens, word_at
+from .segment import PROPER_NOUN_TAGS, PROPER_WORD_TAGS, boundaries, has_proper_word, tokens, word_at
 
 if TYPE_CHECKING:
     from .common import BlockContext, DocumentContext
@@ -127,14 +127,33 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
         return False  # 国家新型工业化示范基地: a title the state awards, not a thing one builds
     if re.search(r"[0-9０-９]", core):
         return True
+    words = tokens(name)
+    if len(words) > 1 and words[0].word in _OWN_JURISDICTION:
+        return True  # 市美术馆, 市博物馆新馆: the city's own
     if name.endswith(_WEAK_ENDINGS) and not (places or re.search(r"[A-Za-z]", core)):
         return False  # 优质水稻生产基地, 外贸综合服务平台: a kind of base, not one named base
     left = _strip_generic(core, places)
+    if name.endswith(_FUNCTION_HEADS) and not places and not re.search(r"[A-Za-z]", left):
+        return _reads_as_proper(core, left)
     return len(left) >= 2 or bool(re.search(r"[A-Za-z]", left))
+
+
+def _reads_as_proper(core: str, left: str) -> bool:
+    """Whether what is left of a name's core, once its generic words are out, is a proper name
+    to the segmenter: a proper noun, or characters that no dictionary word of the core holds
+    (茂业 of 茂业中心 is read as 茂|业; 残疾人 of 残疾人服务中心 is one word, a kind of people)."""
+    if len(left) < 2:
+        return False
+    words = [w for w in tokens(core) if w.word in left]
+    if any(w.pos in PROPER_WORD_TAGS or (w.pos == "f" and len(w.word) == 2) for w in words):
+        return True  # a proper noun, or a side of town (北部污水处理厂)
+    return sum(len(w.word) == 1 for w in words) >= 2
 
 
 #: Heads that name a kind of thing unless a place, a number or a Latin name says which one.
 _WEAK_ENDINGS = _RULES.words("weak_heads")
+_OWN_JURISDICTION = _RULES.words("own_jurisdiction")
+_FUNCTION_HEADS = _RULES.words("function_heads")
 #: Heads of works that may be programmes rather than things (种子工程).
 _PROGRAMME_HEADS = _RULES.words("not_a_project_key_nodes")
 _BRACKET_GLOSS = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
@@ -379,6 +398,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
     context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
     projects: dict[str, Project] = {}
     order: list[str] = []
+    taken: list[tuple[int, int]] = []  # source offsets of the names read so far
     for bc in ctx.blocks:
         if bc.box is not None:
             continue  # box contents are box items, not prose
@@ -425,11 +445,12 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 continue
             span = bc.block.span.slice(start, start + len(name))
             evidence = Evidence(span, bc.block.line)
+            if any(s0 <= span.start and span.end <= e0 for s0, e0 in taken):
+                continue  # a piece of a longer name read here (东部污水处理厂 of 东部污水处理厂深度处理工程)
+            taken.append((span.start, span.end))
             if key in projects:
                 projects[key].spans.append(evidence)
                 continue
-            if any(key in other and len(key) < len(other) for other in order):
-                continue  # a piece of a longer name already taken
             clause = _clause_of(text, found.start, found.end)
             project = Project(
                 name=name,
@@ -441,8 +462,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             )
             projects[key] = project
             order.append(key)
-    # A name that is a piece of a longer one found too (东部污水处理厂 of 东部污水处理厂深度处理工程).
-    return [projects[k] for k in order if not any(k != o and k in o for o in order)]
+    return [projects[k] for k in order]
 
 
 #: After a name, words that use it as a landmark ("沈大高速公路、哈大铁路两侧骨干林带建设").
