@@ -27,6 +27,7 @@ from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
 from .lexicon import rules
+from .segment import tokens
 
 if TYPE_CHECKING:
     from .common import DocumentContext
@@ -131,9 +132,10 @@ def _name_start(text: str, end: int) -> int:
     # Drop an unbalanced closing bracket or quote at the left edge.
     window = text[i:end]
     start = i
-    last_boundary = None
-    for m in _BOUNDARY.finditer(window):
-        last_boundary = m
+    found = list(_BOUNDARY.finditer(window))
+    while found and _inside_the_name(window, found):
+        found.pop()
+    last_boundary = found[-1] if found else None
     if last_boundary is not None:
         start = i + last_boundary.end()
     elif end - i >= _MAX_NAME:
@@ -141,6 +143,45 @@ def _name_start(text: str, end: int) -> int:
     while start < end and text[start] in '）)”"-－·':
         start += 1
     return start
+
+
+_JOINING = frozenset(_RULES.words("joining_words"))
+_NAME_END_CHARS = _RULES.words("name_end_chars")
+_INNER_LEVELS = frozenset(_RULES.words("inner_levels"))
+
+
+def _inside_the_name(window: str, boundaries: list[re.Match[str]]) -> bool:
+    """Whether the last boundary word found is part of the name after all: a conjunction after a
+    part with no head of its own (农产品加工与现代物流产业园), or a level after the name's place
+    (锦州滨海新区国家级电子商务示范基地)."""
+    last = boundaries[-1]
+    before = window[boundaries[-2].end() if len(boundaries) > 1 else 0 : last.start()]
+    if len(before) < 2:
+        return False
+    places = _place_spans(before)
+    if last.group(0) in _JOINING:
+        # what it joins are trades (农产品加工与现代物流, 硅材料及光伏), not names of their own
+        # (南平市和莆田高新区)
+        if _ENDING_RE.search(before) or before.endswith(_NAME_END_CHARS):
+            return False
+        if any(e == len(before) for _, e in places):
+            return False
+        words = tokens(before)
+        return any(ind.looks_like_industry(before[w.start :]) for w in words[-3:])
+    # 昆山国家级金融改革试验区, 锦州滨海新区国家级电子商务示范基地: the level follows the name's
+    # place or the zone it is in
+    ends_a_zone = any(m.end() == len(before) for m in _ENDING_RE.finditer(before))
+    return last.group(0) in _INNER_LEVELS and (ends_a_zone or any(e == len(before) for _, e in places))
+
+
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    try:
+        from .places import find_places
+        from .regions import Gazetteer
+
+        return [(s, e) for s, e, _ in find_places(text, [], Gazetteer.load())]
+    except Exception:  # no gazetteer: no places
+        return []
 
 
 def _clean(name: str) -> str:
@@ -302,10 +343,8 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
     drafts: list[_ParkDraft] = []
     by_key: dict[str, _ParkDraft] = {}
     lead_of: dict[str, str | None] = {}  # key -> most specific place the name starts with
-    from .projects import is_project_box
 
     for bc in ctx.blocks:
-        in_project_box = bc.box is not None and is_project_box(bc.box)
         text = bc.block.text
         for mention in find_park_mentions(text):
             name = _clean(mention.name)
@@ -316,8 +355,6 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             after = text[mention.end : mention.end + 2]
             if not accept(name, spans, before, after):
                 continue
-            if in_project_box and not spans:
-                continue  # project items name many would-be parks: only those placed by a region
             span = bc.block.span.slice(mention.start, mention.end)
             evidence = Evidence(span, bc.block.line)
             sentence = sentence_around(bc.block.span, mention.start, mention.end)
