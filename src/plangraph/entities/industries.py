@@ -361,10 +361,10 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
         return True
     if is_umbrella(text) or _NOT_INDUSTRY.search(text):
         return False
-    if text.endswith(_ECONOMY):
-        return False  # 夜经济, 共享经济, 村级集体经济: economies, not industries (林下经济 is curated)
     if lenient:
-        return True
+        return True  # the list says its items are industries: 低空经济, 平台经济 too
+    if text.endswith(_ECONOMY):
+        return False  # 夜经济, 村级集体经济 alone: economies, not industries (林下经济 is curated)
     if text.endswith(_PRODUCT):
         return False
     return text.endswith(_INDUSTRY_ENDINGS) and len(industry_core(text)) >= 2
