@@ -743,6 +743,28 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
             yield IndustryMention(name, offset, offset + len(name), "lead")
 
 
+@lru_cache(maxsize=1)
+def _named_labels() -> tuple[str, ...]:
+    """Every label of the scheme that can name an industry inside a longer text, longest first."""
+    labels = {
+        label
+        for concept in scheme().values()
+        for label in (concept.label, *concept.alt_labels)
+        if len(label) >= 2 and not is_umbrella(label) and not is_public_service(label)
+    }
+    return tuple(sorted(labels, key=lambda w: (-len(w), w)))
+
+
+def industry_named_in(text: str) -> str | None:
+    """The longest industry of the scheme a name or a heading holds (天然气利用工程 -> 天然气,
+    发展现代物流业 -> 现代物流), or None."""
+    text = normalise_name(text)
+    for label in _named_labels():
+        if label in text:
+            return label
+    return None
+
+
 def industry_from_title(title: str) -> str | None:
     """The industry a box title or group label names ("芳烯烃及精细化工产业重点项目" ->
     "芳烯烃及精细化工产业", "新材料产业：" -> "新材料产业"), or None."""

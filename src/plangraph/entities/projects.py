@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import Box, Evidence, Park, Project
+from ..model import Amount, Box, Evidence, Park, Project
 from ..vocab import normalise_name
 from . import industries as ind
+from .amounts import investment_amount, investments, quantity_amount
 from .common import sentence_around
 from .lexicon import rules
 from .segment import PROPER_NOUN_TAGS, PROPER_WORD_TAGS, boundaries, has_proper_word, tokens, word_at
@@ -71,6 +72,10 @@ def box_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 concept = ind.concept_for(industry_name)
                 ctx.industry_labels.setdefault(concept, ind.display_name(industry_name))
                 industry = (concept, evidence)
+            else:
+                industry = _industry_of_name(name, evidence, ctx) or _industry_of_heading(box.division, ctx)
+            status = _status(item.description or item.span.text, default=None)
+            capacity = capacity_of(name)
             projects.append(
                 Project(
                     name=name,
@@ -79,9 +84,12 @@ def box_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                     item_number=item.number,
                     group=item.group,
                     industry=industry,
-                    status=_status(item.description or item.span.text, default=None),
+                    status=status,
                     location=_location(name, parks, ctx, evidence),
-                    capacity=capacity_of(name),
+                    capacity=capacity,
+                    status_evidence=evidence if status else None,
+                    investment=_investment_in(item.span.text, evidence),
+                    capacity_amount=quantity_amount(capacity, evidence) if capacity else None,
                 )
             )
     return projects
@@ -399,6 +407,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
     projects: dict[str, Project] = {}
     order: list[str] = []
     taken: list[tuple[int, int]] = []  # source offsets of the names read so far
+    in_clause: dict[tuple[int, int], list[str]] = {}  # (block, clause start) -> projects named there
+    amount_of: dict[tuple[int, int], Amount | None] = {}  # (block, clause start) -> its investment
     for bc in ctx.blocks:
         if bc.box is not None:
             continue  # box contents are box items, not prose
@@ -451,17 +461,31 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
             if key in projects:
                 projects[key].spans.append(evidence)
                 continue
-            clause = _clause_of(text, found.start, found.end)
+            clause_start, clause_end = _clause_bounds(text, found.start, found.end)
+            clause = text[clause_start:clause_end]
+            clause_evidence = Evidence(bc.block.span.slice(clause_start, clause_end).strip(), bc.block.line)
+            status = _status(clause)
+            capacity = capacity_of(name)
             project = Project(
                 name=name,
                 spans=[evidence],
-                status=_status(clause),
-                capacity=capacity_of(name),
-                industry=_industry(bc, sentence, ctx),
-                location=_location(name, parks, ctx, evidence),
+                status=status,
+                capacity=capacity,
+                industry=_industry(bc, sentence, ctx, name),
+                location=_location(name, parks, ctx, evidence)
+                or _park_in_clause(clause, name, parks, clause_evidence),
+                status_evidence=clause_evidence if status else None,
+                capacity_amount=quantity_amount(capacity, evidence) if capacity else None,
             )
             projects[key] = project
             order.append(key)
+            in_clause.setdefault((id(bc), clause_start), []).append(key)
+            if (id(bc), clause_start) not in amount_of:
+                amount_of[(id(bc), clause_start)] = _investment_in(clause, clause_evidence)
+    # an investment printed in a clause is that project's when the clause names no other
+    for where, keys in in_clause.items():
+        if len(set(keys)) == 1 and amount_of.get(where) and projects[keys[0]].investment is None:
+            projects[keys[0]].investment = amount_of[where]
     return [projects[k] for k in order]
 
 
@@ -511,24 +535,79 @@ def _without_park_prefix(name: str, found: _Found, parks: list[Park]) -> tuple[s
     return name, found
 
 
-def _clause_of(text: str, start: int, end: int) -> str:
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max((text.rfind(c, 0, start) for c in "，。；,;"), default=-1) + 1
     rights = [i for i in (text.find(c, end) for c in "，。；,;") if i >= 0]
     right = min(rights) if rights else len(text)
-    return text[left:right]
+    return left, right
 
 
-def _industry(bc: BlockContext, sentence, ctx: DocumentContext) -> tuple[str, Evidence] | None:
-    """The industry the paragraph is about (its lead-in), else one the sentence sets as a goal."""
+def _investment_in(text: str, evidence: Evidence) -> Amount | None:
+    """The one investment a clause or box line prints (投资20亿元, 总投资约437亿元), if one."""
+    found = investments(text)
+    if len(found) != 1:
+        return None
+    start, end, _, _ = found[0]
+    return investment_amount(text, start, end, evidence)
+
+
+def _park_in_clause(clause: str, name: str, parks: list[Park], evidence: Evidence):
+    """A park the clause names beside the project (在X开发区建设Y项目, X园区Y项目): where it is."""
+    for park in parks:
+        for label in sorted({park.name, *park.aliases}, key=lambda n: (-len(n), n)):
+            if len(label) >= 4 and label in clause and label not in name and name not in label:
+                return ("park", park.name, evidence)
+    return None
+
+
+def _industry(bc: BlockContext, sentence, ctx: DocumentContext, name: str) -> tuple[str, Evidence] | None:
+    """The industry a prose project serves, where the text says: the one its paragraph leads with,
+    else one its sentence sets as a goal, else one its name holds (光伏发电示范项目 -> 光伏), else
+    one its heading or a heading above names (第三节 发展现代物流业)."""
+    evidence = Evidence(sentence, bc.block.line)
     for mention in ind._lead_mentions(bc.block.text):
-        concept = ind.concept_for(mention.name)
-        ctx.industry_labels.setdefault(concept, ind.display_name(mention.name))
-        return concept, Evidence(sentence, bc.block.line)
+        return _concept(mention.name, evidence, ctx)
     mentions = ind.find_goal_industries(sentence.text)
     if mentions:
-        concept = ind.concept_for(mentions[0].name)
-        ctx.industry_labels.setdefault(concept, ind.display_name(mentions[0].name))
-        return concept, Evidence(sentence, bc.block.line)
+        return _concept(mentions[0].name, evidence, ctx)
+    return _industry_of_name(name, evidence, ctx) or _industry_of_heading(bc.division, ctx)
+
+
+def _concept(wording: str, evidence: Evidence, ctx: DocumentContext) -> tuple[str, Evidence]:
+    concept = ind.concept_for(wording)
+    ctx.industry_labels.setdefault(concept, ind.display_name(wording))
+    return concept, evidence
+
+
+def _industry_of_name(name: str, evidence: Evidence, ctx: DocumentContext) -> tuple[str, Evidence] | None:
+    """An industry the name holds (光伏发电示范项目 -> 光伏), else the sector its head says it
+    serves (沈白高铁 -> 交通运输, 市博物馆新馆 -> 文化产业)."""
+    wording = ind.industry_named_in(name)
+    if wording:
+        return _concept(wording, evidence, ctx)
+    heads = [m for m in _ENDING_RE.finditer(name) if m.group(0) in _HEAD_SECTOR]
+    if heads:
+        key = _HEAD_SECTOR[heads[-1].group(0)]
+        if key in ind.scheme():
+            ctx.industry_labels.setdefault(key, ind.scheme()[key].label)
+            return key, evidence
+    return None
+
+
+_HEAD_SECTOR = _RULES.label_of("head_sectors")
+
+
+def _industry_of_heading(division: int | None, ctx: DocumentContext) -> tuple[str, Evidence] | None:
+    """An industry the division's heading names, or the nearest enclosing heading's."""
+    by_order = {d.order: d for d in ctx.doc.divisions}
+    seen: set[int] = set()
+    while division is not None and division in by_order and division not in seen:
+        seen.add(division)
+        heading = by_order[division]
+        wording = ind.industry_named_in(heading.title)
+        if wording:
+            return _concept(wording, Evidence(heading.span, heading.line), ctx)
+        division = heading.parent
     return None
 
 
