@@ -10,6 +10,9 @@ position the longest resolvable name wins, and a name whose last character start
 
 from __future__ import annotations
 
+import csv
+import gzip
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +20,10 @@ from functools import lru_cache
 
 from plangraph.entities.regions import COUNTY_LEVELS, NATURAL_FEATURE_ENDINGS, TOWN_LEVELS, Gazetteer
 from plangraph.model import ParsedDocument, Place, Region
+from plangraph.settings import get_settings
 
 from .lexicon import rules
-from .segment import cuts_a_word, inside_longer_word
+from .segment import PROPER_NOUN_TAGS, cuts_a_word, inside_longer_word, tokens
 
 _RULES = rules("places")
 #: A region name's last character and the next character forming an ordinary word: the name is not
@@ -254,13 +258,86 @@ def _a_feature(text: str, start: int, end: int, region: Region) -> bool:
     return LIST_SEPARATOR not in (text[start - 1 : start], text[end : end + 1])
 
 
+#: The character a village's name ends with, and the longest name (with it) looked up.
+VILLAGE_END = "村"
+VILLAGE_NAME_MAX = 6
+_VILLAGE_WORD_AFTER = frozenset(_RULES.words("village_word_after"))
+_NOT_VILLAGE_ENDINGS = _RULES.words("not_village_endings")
+
+
+@lru_cache(maxsize=1)
+def _villages() -> dict[str, tuple[str, ...]]:
+    """Village name -> the 12-digit codes of the villages so named (``reference/villages.csv.gz``,
+    made by ``scripts/make_villages.py``), read once and only when a text names a village."""
+    path = get_settings().reference_dir / "villages.csv.gz"
+    if not path.exists():
+        return {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        for code, name in reader:
+            by_name[name].append(code)
+    return {name: tuple(codes) for name, codes in by_name.items()}
+
+
+def _code_prefix(code: str) -> str:
+    """The digits a region's code shares with every code inside it (210700 -> 2107)."""
+    while len(code) > 2 and code.endswith("00") and len(code) <= 6:
+        code = code[:-2]
+    return code
+
+
+def find_villages(
+    text: str, places: list[tuple[int, int, Region]], context: Sequence[str], gazetteer: Gazetteer
+) -> list[tuple[int, int, Region]]:
+    """Villages named in ``text``, resolved through the place printed right before them (凌河区百官村,
+    柳树镇东岗子村) or, in the plan of a county, district or town, through the document's own
+    area (光明村 in 站前区's plan). A name that several villages there share, or that the segmenter
+    reads as a common word (新农村), is left out."""
+    if VILLAGE_END not in text:
+        return []
+    ends = {end: region for _, end, region in places}
+    own = gazetteer.get(context[0]) if context else None
+    found = []
+    for i, ch in enumerate(text):
+        if ch != VILLAGE_END or text[i + 1 : i + 2] in _VILLAGE_WORD_AFTER:
+            continue
+        end = i + 1
+        for start in range(max(0, end - VILLAGE_NAME_MAX), end - 2):
+            name = text[start:end]
+            codes = _villages().get(name) if _IS_NAME.fullmatch(name) else None
+            if not codes or name.endswith(_NOT_VILLAGE_ENDINGS) or _a_common_word(text, start, end):
+                continue
+            anchor = ends.get(start) or (own if own and own.level in LOCAL_LEVELS else None)
+            inside = [c for c in codes if anchor and c.startswith(_code_prefix(anchor.code))]
+            if len(inside) == 1:
+                code = inside[0]
+                region = Region(code, name, "Village", code[:9])
+                gazetteer.add_region(region)
+                if code in gazetteer:
+                    found.append((start, end, region))
+            break  # the longest name there is the village's, resolved or not
+    return found
+
+
+_IS_NAME = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _a_common_word(text: str, start: int, end: int) -> bool:
+    words = tokens(text[start:end])
+    return len(words) == 1 and words[0].pos not in PROPER_NOUN_TAGS
+
+
 def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[Place]:
     """Every mention of an administrative place in the document's blocks, in reading order."""
     gazetteer = gazetteer or Gazetteer.load()
     context = document_context(doc, gazetteer)
     places = []
     for block in doc.text.blocks:
-        for start, end, region in find_places(block.text, context, gazetteer):
+        hits = find_places(block.text, context, gazetteer)
+        hits += find_villages(block.text, hits, context, gazetteer)
+        for start, end, region in sorted(hits, key=lambda h: h[0]):
             name = block.text[start:end]
             if not gazetteer.is_name_of(name, region.code) and (
                 _part_of_a_name(block.text, start, end) or _a_feature(block.text, start, end, region)

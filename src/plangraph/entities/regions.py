@@ -179,6 +179,16 @@ class Gazetteer:
     def get(self, code: str) -> Region | None:
         return self._regions.get(code)
 
+    def add_region(self, region: Region) -> None:
+        """Add a region found outside the table (a village the place extractor resolved), so that
+        its node and its chain of enclosing regions are published like the others."""
+        if region.code in self._regions or (region.parent and region.parent not in self._regions):
+            return
+        with self._lock:
+            self._regions[region.code] = region
+            if region.parent:
+                self._children[region.parent].append(region.code)
+
     def is_historical(self, code: str) -> bool:
         """True for a code withdrawn since the older edition (still used by plans of that time)."""
         return code in self._historical
