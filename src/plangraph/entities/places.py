@@ -259,7 +259,7 @@ def _a_feature(text: str, start: int, end: int, region: Region) -> bool:
 
 
 #: The character a village's name ends with, and the longest name (with it) looked up.
-VILLAGE_END = "村"
+VILLAGE_END = _RULES.words("village_end")[0]
 VILLAGE_NAME_MAX = 6
 _VILLAGE_WORD_AFTER = frozenset(_RULES.words("village_word_after"))
 _NOT_VILLAGE_ENDINGS = _RULES.words("not_village_endings")
