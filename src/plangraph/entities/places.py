@@ -114,11 +114,24 @@ def _add_list_items(
                 _list_item_before(text, start, matcher, gazetteer, context) if start not in ends else None
             )
             for item in (after, before):
+                if item is not None and item[2].level in TOWN_LEVELS and not _closes_on_places(text, item[1]):
+                    continue  # a town's or ward's short name that is also a word: only in a list of towns
                 if item is not None and not any(s < item[1] and item[0] < e for s, e, _ in spans):
                     spans.append(item)
                     grown = True
         spans.sort()
     return spans
+
+
+_LIST_PLACE_CLOSERS = _RULES.words("list_place_closers")
+_CLAUSE_PUNCTUATION = re.compile(r"[，。；：,;:！？!?]")
+
+
+def _closes_on_places(text: str, pos: int) -> bool:
+    """Whether the rest of the clause after ``pos`` says the list's items are towns or villages."""
+    m = _CLAUSE_PUNCTUATION.search(text, pos)
+    rest = text[pos : m.start() if m else len(text)]
+    return any(word in rest for word in _LIST_PLACE_CLOSERS)
 
 
 def _list_item_after(
