@@ -27,7 +27,7 @@ from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
 from .lexicon import rules
-from .segment import tokens
+from .segment import reads_as_proper, tokens
 
 if TYPE_CHECKING:
     from .common import DocumentContext
@@ -335,7 +335,16 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
             return True
         return any(word in core for word in _NATIONAL) and len(proper_element(core)) >= 2
     proper = proper_element(core, [(s, e) for s, e, _ in places])
-    return len(proper) >= 2 or bool(re.search(r"[A-Za-z0-9]", proper))
+    if re.search(r"[A-Za-z0-9]", proper):
+        return True
+    if places or _QUOTED.search(core):
+        return len(proper) >= 2
+    # no place: what is left must read as a name (航星物流园, 奥鸿生物产业园), not as common words
+    # (零碳产业园, 银发经济产业园, 生命健康产业集聚区)
+    return len(proper) >= 3 or reads_as_proper(core, proper)
+
+
+_QUOTED = re.compile(r"[“\"].+[”\"]")
 
 
 def extract_parks(ctx: DocumentContext) -> list[Park]:

@@ -27,7 +27,7 @@ from . import industries as ind
 from .amounts import investment_amount, investments, quantity_amount
 from .common import sentence_around
 from .lexicon import rules
-from .segment import PROPER_NOUN_TAGS, PROPER_WORD_TAGS, boundaries, has_proper_word, tokens, word_at
+from .segment import PROPER_NOUN_TAGS, boundaries, has_proper_word, reads_as_proper, tokens, word_at
 
 if TYPE_CHECKING:
     from .common import BlockContext, DocumentContext
@@ -142,20 +142,8 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
         return False  # 优质水稻生产基地, 外贸综合服务平台: a kind of base, not one named base
     left = _strip_generic(core, places)
     if name.endswith(_FUNCTION_HEADS) and not places and not re.search(r"[A-Za-z]", left):
-        return _reads_as_proper(core, left)
+        return reads_as_proper(core, left)
     return len(left) >= 2 or bool(re.search(r"[A-Za-z]", left))
-
-
-def _reads_as_proper(core: str, left: str) -> bool:
-    """Whether what is left of a name's core, once its generic words are out, is a proper name
-    to the segmenter: a proper noun, or characters that no dictionary word of the core holds
-    (茂业 of 茂业中心 is read as 茂|业; 残疾人 of 残疾人服务中心 is one word, a kind of people)."""
-    if len(left) < 2:
-        return False
-    words = [w for w in tokens(core) if w.word in left]
-    if any(w.pos in PROPER_WORD_TAGS or (w.pos == "f" and len(w.word) == 2) for w in words):
-        return True  # a proper noun, or a side of town (北部污水处理厂)
-    return sum(len(w.word) == 1 for w in words) >= 2
 
 
 #: Heads that name a kind of thing unless a place, a number or a Latin name says which one.
@@ -384,11 +372,11 @@ def _without_leading_verbs(name: str) -> str:
     words = tokens(name)
     i = 0
     while i < len(words) and words[i].pos in _VERB_TAGS and len(words[i].word) >= 2:
-        i += 1
+        i += 1  # 因地制宜|补齐|人行天桥: a leading idiom and verb
     return name[words[i].start :] if 0 < i < len(words) else name
 
 
-_VERB_TAGS = frozenset({"v", "vd", "ad"})
+_VERB_TAGS = frozenset({"v", "vd", "ad", "i"})
 
 
 def _clean_name(name: str) -> str:

@@ -102,3 +102,15 @@ PROPER_WORD_TAGS = PROPER_NOUN_TAGS | {"nz", "eng", "m"}
 def has_proper_word(text: str) -> bool:
     """Whether the segmenter reads a proper name, a Latin word or a number in ``text``."""
     return any(token.pos in PROPER_WORD_TAGS for token in tokens(text))
+
+
+def reads_as_proper(core: str, left: str) -> bool:
+    """Whether what is left of a name's core, once its generic words are out, is a proper name
+    to the segmenter: a proper noun, or characters that no dictionary word of the core holds
+    (茂业 of 茂业中心 is read as 茂|业; 残疾人 of 残疾人服务中心 is one word, a kind of people)."""
+    if len(left) < 2:
+        return False
+    words = [w for w in tokens(core) if w.word in left]
+    if any(w.pos in PROPER_WORD_TAGS or (w.pos == "f" and len(w.word) == 2) for w in words):
+        return True  # a proper noun, or a side of town (北部污水处理厂)
+    return sum(len(w.word) == 1 for w in words) >= 2
