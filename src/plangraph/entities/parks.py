@@ -27,7 +27,7 @@ from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
 from .lexicon import rules
-from .segment import reads_as_proper, tokens
+from .segment import reads_as_proper, tokens, without_leading_verbs
 
 if TYPE_CHECKING:
     from .common import DocumentContext
@@ -357,6 +357,10 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
         text = bc.block.text
         for mention in find_park_mentions(text):
             name = _clean(mention.name)
+            shorter = without_leading_verbs(name)
+            if shorter != name and len(shorter) >= 3:
+                mention = ParkMention(shorter, mention.kind, mention.end - len(shorter), mention.end)
+                name = shorter
             if not name:
                 continue
             spans = places.spans(name)

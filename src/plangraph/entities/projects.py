@@ -27,7 +27,15 @@ from . import industries as ind
 from .amounts import investment_amount, investments, quantity_amount
 from .common import sentence_around
 from .lexicon import rules
-from .segment import PROPER_NOUN_TAGS, boundaries, has_proper_word, reads_as_proper, tokens, word_at
+from .segment import (
+    PROPER_NOUN_TAGS,
+    boundaries,
+    has_proper_word,
+    reads_as_proper,
+    tokens,
+    without_leading_verbs,
+    word_at,
+)
 
 if TYPE_CHECKING:
     from .common import BlockContext, DocumentContext
@@ -366,19 +374,6 @@ _NOT_A_PROJECT = _RULES.regex("not_a_project")
 _LEADING_PARTICLE = _RULES.regex("leading_particle")
 
 
-def _without_leading_verbs(name: str) -> str:
-    """ "全面推进路" is no road, "补强平原新城" is 平原新城: a verb of two or more characters at the
-    start of a candidate is not part of the name."""
-    words = tokens(name)
-    i = 0
-    while i < len(words) and words[i].pos in _VERB_TAGS and len(words[i].word) >= 2:
-        i += 1  # 因地制宜|补齐|人行天桥: a leading idiom and verb
-    return name[words[i].start :] if 0 < i < len(words) else name
-
-
-_VERB_TAGS = frozenset({"v", "vd", "ad", "i"})
-
-
 def _clean_name(name: str) -> str:
     name = name.strip(" “”\"'（）()、")
     if name.count("“") != name.count("”"):
@@ -404,7 +399,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
         candidates = _list_items(text) + _suffix_names(text)
         for found in sorted(candidates, key=lambda f: (f.start, -f.end)):
             name = _clean_name(found.name)
-            shorter = _without_leading_verbs(name)
+            shorter = without_leading_verbs(name)
             if shorter != name:
                 name, found = shorter, _Found(shorter, found.end - len(shorter), found.end, found.closer)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):

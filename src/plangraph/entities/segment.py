@@ -114,3 +114,19 @@ def reads_as_proper(core: str, left: str) -> bool:
     if any(w.pos in PROPER_WORD_TAGS or (w.pos == "f" and len(w.word) == 2) for w in words):
         return True  # a proper noun, or a side of town (北部污水处理厂)
     return sum(len(w.word) == 1 for w in words) >= 2
+
+
+VERB_TAGS = frozenset({"v", "vd", "ad"})
+
+
+def without_leading_verbs(name: str) -> str:
+    """ "全面推进路" is no road, "补强平原新城" is 平原新城, "联动杭州钱塘新区" is 杭州钱塘新区: verbs
+    (and idioms) of two or more characters at the start of a candidate are not part of the name."""
+    words = tokens(name)
+    i = 0
+    while i < len(words) and len(words[i].word) >= 2:
+        idiom_then_verb = words[i].pos == "i" and i + 1 < len(words) and words[i + 1].pos in VERB_TAGS
+        if words[i].pos not in VERB_TAGS and not idiom_then_verb:
+            break  # (an idiom alone may be a name's part: 国家火炬锦州…基地)
+        i += 1  # 因地制宜|补齐|人行天桥: a leading idiom and verb
+    return name[words[i].start :] if 0 < i < len(words) else name
