@@ -124,3 +124,12 @@ def test_a_weak_ending_is_judged_by_the_whole_ending_the_name_closes_with():
     # 自贸片区 is part of a free-trade zone, named by its own proper part; a bare 片区 needs a place.
     assert parks.accept("东港自贸片区", [], "", "")
     assert not parks.accept("东港综合片区", [], "", "")
+
+
+def test_an_abbreviated_zone_is_an_alias_of_its_full_name():
+    # 002_aeb35f2bbea0796b.txt lines 553 and 571: 营口核翼经济开发区 and its 责任部门 note
+    found = _parks("加快推进营口核翼经济开发区建设。", "(责任部门:核翼经开区)", region="210802")
+    assert [(p.name, p.aliases) for p in found] == [("营口核翼经济开发区", {"核翼经开区"})]
+    # hainan_province_2026_gov_work_report.txt: a grade of zones (A类) names none
+    found = _parks("海口综保区进入全国A类综保区行列。", region="460000")
+    assert [p.name for p in found] == ["海口综保区"]

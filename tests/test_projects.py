@@ -195,3 +195,71 @@ def test_rebuild_words_before_a_work_ending_stay_in_the_name():
 
 def test_a_number_of_facilities_is_not_one_project():
     assert _prose("新建5座220千伏变电站。") == []
+
+
+# --- links in prose: industry, park, investment, capacity, status with evidence ----------------
+
+
+def _prose_projects(*paragraphs: str, parks=()):
+    doc = _doc(list(paragraphs))
+    return {p.name: p for p in projects.prose_projects(document_context(doc), list(parks))}
+
+
+def test_an_investment_in_a_projects_clause_is_a_number_in_yuan():
+    # 003_c4b0b8e4100e97f5.txt line 3: the amount before the project, in its clause
+    found = _prose_projects("投资100亿元的环渤海大数据产业园项目开工建设。")
+    amount = found["环渤海大数据产业园项目"].investment
+    assert amount is not None and amount.value == 10_000_000_000 and amount.unit == "元"
+    assert amount.text == "100亿元" and "投资100亿元" in amount.evidence.span.text
+
+
+def test_one_amount_for_a_clause_of_several_projects_belongs_to_none():
+    found = _prose_projects("推进A1号码头、B2号码头等项目建设，总投资50亿元。")
+    assert found and all(p.investment is None for p in found.values())
+
+
+def test_capacity_is_a_number_in_its_unit():
+    found = _prose_projects("建成30 万吨原油码头。")
+    amount = found["30 万吨原油码头"].capacity_amount
+    assert amount is not None and amount.value == 300_000 and amount.unit == "吨"
+
+
+def test_status_comes_with_its_clause_as_evidence():
+    project = _prose_projects("兰旗机场全面建成，盖庄高速公路建成通车。")["兰旗机场"]
+    assert project.status == "Completed"
+    assert project.status_evidence is not None and project.status_evidence.span.text == "兰旗机场全面建成"
+
+
+def test_a_work_serves_the_sector_its_head_or_its_name_says():
+    found = _prose_projects("加快推进沈白高铁建设。", "建设辉山乳业光伏发电示范项目。")
+    assert found["沈白高铁"].industry[0] == "transport"
+    assert found["辉山乳业光伏发电示范项目"].industry[0] == "solar-power"
+
+
+def test_a_park_named_in_the_projects_clause_is_where_it_is():
+    from plangraph.model import Park
+
+    park = Park("营口经济技术开发区", "开发区", [])
+    found = _prose_projects("在营口经济技术开发区建设华晨宝马新工厂项目。", parks=[park])
+    assert found["华晨宝马新工厂项目"].location[:2] == ("park", "营口经济技术开发区")
+
+
+def test_investment_capacity_and_status_are_typed_triples_with_their_sentence():
+    from rdflib import Literal
+    from rdflib.namespace import RDF, XSD
+
+    from plangraph.rdf import document_graph
+    from plangraph.vocab import PG, PROV
+
+    doc = _doc(["投资100亿元的环渤海大数据产业园项目开工建设，建成30 万吨原油码头。"])
+    extract_entities(doc)
+    _, graph = document_graph(doc)
+    value = Literal("10000000000", datatype=XSD.decimal)
+    (node,) = set(graph.subjects(PG.investment, value))
+    assert (node, PG.investmentCurrency, Literal("元")) in graph
+    statements = set(graph.subjects(RDF.object, value))
+    assert statements and all((s, PROV.wasDerivedFrom, None) in graph for s in statements)
+    (dock,) = set(graph.subjects(PG.capacityValue, Literal("300000", datatype=XSD.decimal)))
+    assert (dock, PG.capacityUnit, Literal("吨")) in graph
+    status = {s for s in graph.subjects(RDF.predicate, PG.status) if (s, RDF.subject, dock) in graph}
+    assert status, "the status of the dock is reified with its clause"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,6 +350,16 @@ class Park:
 
 
 @dataclass
+class Amount:
+    """A quantity the text prints for a project: its investment or its capacity."""
+
+    text: str  # as printed, e.g. "20亿元", "30 万吨"
+    value: Decimal  # in ``unit``, multipliers applied (20亿元 -> 2000000000 元)
+    unit: str  # "元", "吨", "千瓦", "标箱" …
+    evidence: Evidence  # the sentence or box line it was read from
+
+
+@dataclass
 class Project:
     name: str
     spans: list[Evidence]
@@ -359,6 +370,9 @@ class Project:
     status: str | None = None  # "Planned" | "Ongoing" | "Completed"
     location: tuple[str, str, Evidence] | None = None  # ("park"|"region", park name or region code, evidence)
     capacity: str | None = None
+    status_evidence: Evidence | None = None  # the clause the status was read from
+    investment: Amount | None = None  # 总投资20亿元
+    capacity_amount: Amount | None = None  # the capacity as a number with its unit
 
 
 @dataclass

@@ -140,7 +140,7 @@ class DocumentGraph:
         self.add(node, PG.mention, m)
         return m
 
-    def relation(self, s: URIRef, p: URIRef, o: URIRef, evidence: Evidence | None) -> None:
+    def relation(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence | None) -> None:
         """The plain triple, and its reification pointing at the mention it was read from."""
         self.add(s, p, o)
         if evidence is None or not evidence.span:
@@ -433,9 +433,20 @@ class DocumentGraph:
             concept, ev = project.industry
             self.relation(node, PG.supportsIndustry, vocab.industry_iri(concept), ev)
         if project.status in ("Planned", "Ongoing", "Completed"):
-            self.add(node, PG.status, PG[project.status])
+            # the status is a reading of its clause: reified with it, like the other relations
+            self.relation(node, PG.status, PG[project.status], project.status_evidence)
         if project.capacity:
             self.add(node, PG.capacity, Literal(project.capacity))
+        if project.capacity_amount:
+            amount = project.capacity_amount
+            self.add(node, PG.capacityValue, Literal(amount.value, datatype=XSD.decimal))
+            self.add(node, PG.capacityUnit, Literal(amount.unit))
+        if project.investment:
+            amount = project.investment
+            value = Literal(amount.value, datatype=XSD.decimal)
+            self.relation(node, PG.investment, value, amount.evidence)  # type: ignore[arg-type]
+            self.add(node, PG.investmentCurrency, Literal(amount.unit))
+            self.add(node, PG.investmentText, Literal(amount.text))
         if project.location:
             kind, key, ev = project.location
             target = self.park_iri(key) if kind == "park" else vocab.region_iri(key)

@@ -24,6 +24,7 @@ are no industries.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,12 +36,28 @@ from rdflib import Graph, Literal, URIRef
 from ..model import Span
 from ..settings import get_settings
 from ..vocab import DCTERMS, ID, PG, RDF, SKOS, industry_iri, name_key, normalise_name
+from .lexicon import rules
+
+_RULES = rules("industries")
+#: Words that call what precedes them an industry (产业, 行业), and the trade suffix (业).
+_SECTOR_WORDS = _RULES.words("sector_words")
+_TRADE = _RULES.words("trade_suffix")
+_ECONOMY = _RULES.words("economy_suffix")
+_OF = _RULES.words("modifier_particle")[0]
+_WITH = _RULES.words("with_word")[0]
+_DEVELOP = _RULES.words("develop_verb")[0]
+_SERVICES = _RULES.words("services_word")[0]
 
 SCHEME_IRI = ID["industry-scheme"]
-SOURCES = {
-    "GB": "GB/T 4754-2017 国民经济行业分类",
-    "SEI": "战略性新兴产业分类(2018)",
-}
+
+
+def _scheme_meta() -> dict:
+    """The scheme's label and the classifications its notations come from
+    (``reference/industries.meta.json``)."""
+    return json.loads((get_settings().reference_dir / "industries.meta.json").read_text(encoding="utf-8"))
+
+
+SOURCES: dict[str, str] = _scheme_meta()["sources"]
 
 
 @dataclass(frozen=True)
@@ -97,14 +114,14 @@ def scheme() -> dict[str, Concept]:
 
 # --- names -----------------------------------------------------------------------------------
 
-_SUFFIXES = ("产业", "行业")
+_SUFFIXES = _SECTOR_WORDS
 
 
 def display_name(name: str) -> str:
     """The name as an industry label: normalised, without a trailing 产业/行业 (kept when the rest
     would be a single character, as in 渔业) and without a trailing 等."""
     text = normalise_name(name)
-    text = re.sub(r"等$", "", text)
+    text = re.sub(f"(?:{_DENG.pattern})$", "", text)
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) - len(suffix) >= 2:
             return text[: -len(suffix)]
@@ -115,7 +132,7 @@ def industry_core(name: str) -> str:
     """The comparison form: ``display_name`` without a trailing 业 either (农副产品加工业 ->
     农副产品加工) when at least two characters remain."""
     text = display_name(name)
-    if text.endswith("业") and len(text) >= 3:
+    if text.endswith(_TRADE) and len(text) >= 3:
         text = text[:-1]
     return text
 
@@ -173,8 +190,8 @@ def industry_scheme_graph() -> Graph:
     g.bind("pg", PG)
     g.bind("dcterms", DCTERMS)
     g.add((SCHEME_IRI, RDF.type, SKOS.ConceptScheme))
-    g.add((SCHEME_IRI, SKOS.prefLabel, Literal("产业分类", lang="zh")))
-    g.add((SCHEME_IRI, SKOS.prefLabel, Literal("Industry scheme of plangraph", lang="en")))
+    for lang, label in _scheme_meta()["scheme_label"].items():
+        g.add((SCHEME_IRI, SKOS.prefLabel, Literal(label, lang=lang)))
     for source in SOURCES.values():
         g.add((SCHEME_IRI, DCTERMS.source, Literal(source, lang="zh")))
     concepts = scheme()
@@ -210,9 +227,9 @@ def _suffix_variants(concept: Concept, concepts: dict[str, Concept]) -> list[str
     taken = {label for c in concepts.values() for label in (c.label, *c.alt_labels)}
     variants: list[str] = []
     for label in labels:
-        if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", label) or label.endswith(("业", "经济")):
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", label) or label.endswith(_TRADE + _ECONOMY):
             continue
-        for variant in (label + "产业", label + "业"):
+        for variant in (label + _SECTOR_WORDS[0], label + _TRADE[0]):
             if variant not in taken and variant not in variants:
                 variants.append(variant)
     return variants
@@ -243,7 +260,7 @@ def candidate_concepts_graph(keys_and_labels: Iterable[tuple[str, str]] | Iterab
         g.add((iri, RDF.type, PG.CandidateIndustry))
         g.add((iri, SKOS.inScheme, SCHEME_IRI))
         g.add((iri, SKOS.prefLabel, Literal(forms[0], lang="zh")))
-        with_suffix = forms[0] + "产业"
+        with_suffix = forms[0] + _SECTOR_WORDS[0]
         for alt in [*forms[1:], with_suffix]:
             if alt != forms[0]:
                 g.add((iri, SKOS.altLabel, Literal(alt, lang="zh")))
@@ -284,159 +301,20 @@ def concept_iri(key: str) -> URIRef:
 # --- recognising industries in text ---------------------------------------------------------
 
 #: Umbrella terms: groupings of industries, not industries (the gold leaves them out too).
-_UMBRELLA_WORDS = (
-    "战略性",
-    "战略",
-    "新兴",
-    "传统",
-    "主导",
-    "支柱",
-    "优势",
-    "特色",
-    "潜力",
-    "未来",
-    "高新技术",
-    "高新",
-    "高技术",
-    "绿色",
-    "区域",
-    "重点",
-    "相关",
-    "配套",
-    "关联",
-    "上下游",
-    "地方",
-    "县域",
-    "新",
-    "各类",
-    "各",
-    "其他",
-    "其它",
-    "相关领域",
-    "优质",
-    "高端",
-    "先进",
-    "现代",
-    "新型",
-    "接续",
-    "替代",
-    "朝阳",
-    "实体",
-    "三大",
-    "四大",
-    "五大",
-    "六大",
-    "两大",
-    "二大",
-    "多元",
-    "本地",
-    "民族",
-    "本土",
-    "下游",
-    "上游",
-    "中游",
-    "基础",
-    "核心",
-    "新业态",
-    "智慧",
-    "智能",
-    "生态",
-    "低碳",
-    "跨行业",
-    "沿海地区",
-    "重大",
-    "临港",
-    "外贸",
-    "出口",
-    "高附加值",
-    "比较优势",
-    "低端",
-    "落后",
-    "过剩",
-)
-_UMBRELLA_EXACT = {
-    "产业",
-    "工业",
-    "大工业",
-    "服务",
-    "服务业",
-    "制造业",
-    "第一产业",
-    "第二产业",
-    "第三产业",
-    "一二三产业",
-    "三次产业",
-    "循环经济",
-    "海洋经济",
-    "海洋",
-    "经济",
-    "实体经济",
-    "数字经济",
-    "民营经济",
-    "县域经济",
-    "农业农村",
-    "海洋产业",
-    "农林牧渔业",
-    "新兴产业",
-    "未来产业",
-    "高新技术产业",
-    "文化事业",
-    "事业",
-    "双创",
-}
-
+_UMBRELLA_WORDS = tuple(sorted(_RULES.words("umbrella_words"), key=len, reverse=True))
+_UMBRELLA_EXACT = frozenset(_RULES.words("umbrella_exact"))
+_UMBRELLA_RESTS = frozenset(_RULES.words("umbrella_rests"))
+_UMBRELLA_JOINERS = "".join(_RULES.words("umbrella_joiners"))
+_ALL_SECTORS = _RULES.regex("all_sectors")
+_COUNTED_PREFIX = _RULES.regex("counted_prefix")
+_GROUPED = _RULES.regex("grouped")
 #: Words that make a phrase something other than an industry (an actor, a place, a policy ...).
-_NOT_INDUSTRY = re.compile(
-    r"企业|事业|就业|创业|职业|专业|物业|作业|学业|毕业|商业模式|产业链|产业集群|产业园|产业基地|"
-    r"基地|园区|项目|工程|平台|体系|能力|水平|机制|模式|环境|设施|中心|集团|公司|市场|品牌|"
-    r"技术创新|建设|改造|升级|融合|转型|结构|布局|格局|规模|效益|质量|示范|城市|乡村|"
-    r"制品|执业|公共服务|社会保障|消费(?!品)|应用|为一体|为代表|"
-    r"[0-9０-９]|[A-Za-z]{4,}"
-)
-
+_NOT_INDUSTRY = _RULES.regex("not_industry")
 #: What an industry-like wording ends with when the scheme does not know it.
-_INDUSTRY_ENDINGS = (
-    "产业",
-    "行业",
-    "业",
-    "制造",
-    "加工",
-    "精深加工",
-    "深加工",
-    "材料",
-    "新材料",
-    "农业",
-    "旅游",
-    "物流",
-    "服务",
-    "养殖",
-    "种植",
-    "作物",
-    "能源",
-    "装备",
-    "医药",
-    "化工",
-    "电商",
-    "电子商务",
-    "贸易",
-    "康养",
-    "养老",
-    "金融",
-    "经济",
-    "会展",
-    "信息",
-    "软件",
-    "传媒",
-    "媒体",
-    "娱乐",
-    "创意",
-)
-
-
+_INDUSTRY_ENDINGS = _RULES.words("industry_endings")
 #: Public services a plan improves rather than industries it grows (教育培训 and 健康服务 are industries).
-_PUBLIC_SERVICES = frozenset(
-    {"教育", "医疗", "卫生", "医疗卫生", "公共卫生", "社会保障", "社保", "就业", "民生"}
-)
+_PUBLIC_SERVICES = frozenset(_RULES.words("public_services"))
+_PRODUCT = _RULES.words("product_suffix")
 
 
 def is_public_service(name: str) -> bool:
@@ -447,37 +325,24 @@ def is_umbrella(name: str) -> bool:
     core = display_name(name)
     if core in _UMBRELLA_EXACT or normalise_name(name) in _UMBRELLA_EXACT:
         return True
-    if re.search(r"一二三|三次产业|[一二三]产融合", core):
+    if _ALL_SECTORS.search(core):
         return True  # 农村一二三产业, 一二三产业融合: all sectors at once
     # "三个特色产业", "四大产业": a counted group of industries.
-    rest = re.sub(r"^[一二两三四五六七八九十0-9]+[个大项类]", "", core)
+    rest = _COUNTED_PREFIX.sub("", core)
     # An umbrella is made only of grouping words: 战略性新兴产业 -> "", 传统优势产业 -> "".
     changed = True
     while changed and rest:
         changed = False
-        for word in sorted(_UMBRELLA_WORDS, key=len, reverse=True):
+        for word in _UMBRELLA_WORDS:
             if rest.startswith(word):
                 rest = rest[len(word) :]
                 changed = True
                 break
-        rest = rest.lstrip("的和及、与")
-    if rest in (
-        "",
-        "产业",
-        "业",
-        "行业",
-        "服务",
-        "服务业",
-        "制造业",
-        "工业",
-        "大工业",
-        "经济",
-        "领域",
-        "产业体系",
-    ):
+        rest = rest.lstrip(_UMBRELLA_JOINERS)
+    if rest in _UMBRELLA_RESTS:
         return True
     # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
-    grouped = re.match(r"^(.+?)(?:支柱|主导|优势|特色|新兴|传统|潜力|重点)(?:产业|行业)?$", core)
+    grouped = _GROUPED.match(core)
     return bool(grouped) and not (resolve_industry(grouped.group(1)) or _ends_like_industry(grouped.group(1)))
 
 
@@ -496,117 +361,52 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
         return True
     if is_umbrella(text) or _NOT_INDUSTRY.search(text):
         return False
-    if text.endswith("经济"):
-        return False  # 夜经济, 共享经济, 村级集体经济: economies, not industries (林下经济 is curated)
     if lenient:
-        return True
-    if text.endswith("产品"):
+        return True  # the list says its items are industries: 低空经济, 平台经济 too
+    if text.endswith(_ECONOMY):
+        return False  # 夜经济, 村级集体经济 alone: economies, not industries (林下经济 is curated)
+    if text.endswith(_PRODUCT):
         return False
     return text.endswith(_INDUSTRY_ENDINGS) and len(industry_core(text)) >= 2
 
 
 # Trigger verbs that set a goal, longest first so "重点发展" wins over "发展".
-_STRONG_TRIGGERS = (
-    "大力发展",
-    "重点发展",
-    "加快发展",
-    "积极发展",
-    "培育发展",
-    "培育壮大",
-    "发展壮大",
-    "做大做强",
-    "做优做强",
-    "做强做优",
-    "做精做强",
-    "做精做优",
-    "做优做精",
-    "做强做大",
-    "做大做优",
-    "着力发展",
-    "优先发展",
-    "提升发展",
-    "大力培育",
-    "积极培育",
-    "重点培育",
-    "加快培育",
-    "着力培育",
-    "重点打造",
-    "引导发展",
-    "鼓励发展",
-    "延伸发展",
-    "突出发展",
-    "振兴发展",
-    "集聚发展",
-    "培育和发展",
-    "发展",
-    "壮大",
-)
-_WEAK_TRIGGERS = (
-    "推动",
-    "推进",
-    "促进",
-    "加快",
-    "支持",
-    "引进",
-    "布局",
-    "打造",
-    "建设",
-    "改造提升",
-    "提升改造",
-)
-_TRIGGER = re.compile("|".join(sorted(_STRONG_TRIGGERS + _WEAK_TRIGGERS, key=len, reverse=True)))
-_STRONG = set(_STRONG_TRIGGERS) - {"发展", "壮大"}
+_TRIGGER = _RULES.regex("trigger")
+_STRONG = frozenset(_RULES.words("strong_triggers"))
 
 _CLAUSE_END = re.compile(r"[，。；：！？,;:!?（(]")
 #: "以A、B为主的C" / "以A为重点的C".
-_YI_WEI = re.compile(r"^以(.+?)为(?:主|主导|重点|核心|龙头|特色|主体|支撑)的(.+)$")
+_YI_WEI = _RULES.regex("yi_wei")
 #: The word that closes a list and says what its items are.
-_CLOSER = re.compile(r"(?:等)?(产业|行业|领域|产品|项目|技术|业态|企业|工程|服务|品种|基地|园区)$")
-_NON_INDUSTRY_CLOSERS = ("产品", "项目", "技术", "企业", "工程", "品种", "基地", "园区", "业态")
+_CLOSER = _RULES.regex("closer")
+_NON_INDUSTRY_CLOSERS = _RULES.words("non_industry_closers")
 #: List separators: 、 and commas split items; 及/和/与 only split where both sides stand alone.
 _MAJOR_SPLIT = re.compile(r"[、,，/]")
-_MINOR_SPLIT = re.compile(r"以及|和|与|及")
+_MINOR_SPLIT = _RULES.regex("minor_split")
 #: What follows 及/和 without standing alone: the parts or products of what precedes
 #: (汽车及零部件, 新型建筑材料及制品).
-_DEPENDENT = re.compile(r"^(?:其)?(?:零部件|零配件|配件|制品|产品|组件|配套|相关产品)$")
-_TAIL = re.compile(
-    r"(?:等(?:产业|行业|领域|新兴产业|特色产业)?|产业集群|产业链|产业体系|(?:加快|快速|协同|健康|升级|创新|融合|"
-    r"集聚|高质量|持续|规模化|集群化|稳步|提质|集约|绿色|转型)?发展|提质增效|提档升级|转型升级|改造升级|"
-    r"优化升级|提质扩容)$"
-)
+_DEPENDENT = _RULES.regex("dependent")
+_TAIL = _RULES.regex("tail")
 #: A counted group after the items: "服务外包三大产业", "休闲农业4大领域", "3 个方向".
-_COUNTED = re.compile(
-    r"\s*[0-9０-９一二两三四五六七八九十]+\s*(?:大|个|项|类|种)(?:支柱|主导|优势|特色|新兴|传统|重点|战略性|潜力|核心)*"
-    r"(?:领域|方向|板块|产业集群|产业|行业|集群)?$"
-)
+_COUNTED = _RULES.regex("counted")
 #: Leading verbs and adverbs of an item ("培育壮大X", "提质发展X", "进一步壮大X").
-_LEADING_VERBS = re.compile(
-    r"^(?:一批|一些|以|加快|推进|推动|大力|积极|重点|着力|培育|建设|发展|壮大|提质|进一步|扶持|科学|稳步|"
-    r"优先|突出|做大做强|做强|做优|提升|全力|同步|适时|成为|形成|兼顾|倒逼|带动|引领|促进|支撑)+"
-)
+_LEADING_VERBS = _RULES.regex("leading_verbs")
 #: "A、B等C": what comes after 等 says what A and B are. A bare closer (等产业, 等新兴产业, 等领域)
 #: makes them industries; a non-industry noun (等企业, 等技术应用于…, 等服务消费, 等领域的应用,
 #: 等为一体, 等方面) makes them something else.
-_DENG = re.compile(r"等(?!级|待|同|于)")
-_BARE_CLOSER = re.compile(
-    r"^(?:[0-9０-９一二两三四五六七八九十]+\s*[个大项类种])?(?:新兴|重点|特色|优势|主导|支柱|传统|潜力|现代|高端|相关|"
-    r"其他|其它|新|战略性|高新技术|高技术)*(?:产业|行业|领域|产业领域|业态|产业集群|产业链)?$"
-)
-_NON_INDUSTRY_NOUNS = (
-    r"(?:企业|产品|制品|技术|消费(?!品)|品种|项目|工程|基地|园区|设施|平台|方面|环节|功能|资源|市场|载体|应用|"
-    r"机构|主体|品牌|模式|场景|要素|国家|地区|城市|乡镇|形式|方式|活动|业务|组织|人才|原料|体系)"
-)
-_MODIFIERS = r"(?:优势|重点|相关|新兴|传统|特色|主要|各类|其他|其它|服务|实物)*"
-_NON_INDUSTRY_HEAD = re.compile(
-    rf"^{_MODIFIERS}(?:{_NON_INDUSTRY_NOUNS}|为一体|为代表|为主|为重点)|^(?:领域|行业|方面)的(?:应用|推广|使用)"
-)
+_DENG = _RULES.regex("deng")
+_BARE_CLOSER = _RULES.regex("bare_closer")
+_NON_INDUSTRY_HEAD = _RULES.regex("non_industry_head")
 #: C names a product or a way of doing things, not an industry: "钢琴、小提琴等乐器及配件产品",
 #: "甩挂运输等高效运输方式".
-_NON_INDUSTRY_END = re.compile(rf"{_NON_INDUSTRY_NOUNS}$")
+_NON_INDUSTRY_END = _RULES.regex("non_industry_end")
 #: The list's items are fields, whatever follows: "新能源、新材料等领域技术研发".
-_FIELD_CLOSER = re.compile(rf"^{_MODIFIERS}(?:产业|行业|领域)(?!园|基地|集聚区|链|集群|化)")
+_FIELD_CLOSER = _RULES.regex("field_closer")
 #: A list whose items are brought together rather than developed: "促进A与B融合发展".
-_JOINED_UP = re.compile(r"(?:与|和|同).{1,24}?(?:深度)?(?:融合|协同|联动|互动|结合|合作)")
+_JOINED_UP = _RULES.regex("joined_up")
+_ONE_BODY = _RULES.regex("one_body")
+_ADVERBIAL = _RULES.regex("adverbial")
+_SECTOR_CHAIN = _RULES.regex("sector_suffix_chain")
 
 
 @dataclass
@@ -647,15 +447,15 @@ def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
     if len(parts) == 1 or resolve_industry(piece):
         yield piece, base
         return
-    texts = [p.strip().split("的")[-1] for p, _ in parts]  # judged without their modifiers
-    if "与" in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
+    texts = [p.strip().split(_OF)[-1] for p, _ in parts]  # judged without their modifiers
+    if _WITH in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
         return  # "装备制造产业与先进国家进行投资合作": 与 is "with" here, not "and"
     if any(len(t) < 2 or _DEPENDENT.match(t) for t in texts):
         yield piece, base
         return
-    last = re.sub(r"产业(?:集群|链)?$", "", texts[-1])
+    last = _SECTOR_CHAIN.sub("", texts[-1])
     if not resolve_industry(last) and not any(
-        resolve_industry(t) or t.endswith(("产业", "业")) or looks_like_industry(t) for t in texts[:-1]
+        resolve_industry(t) or t.endswith(_TRADE) or looks_like_industry(t) for t in texts[:-1]
     ):
         yield piece, base
         return
@@ -663,13 +463,13 @@ def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
 
 
 #: "“互联网+”现代农业": the internet-enabled form of an industry is that industry.
-_INTERNET_PLUS = re.compile(r"^[“\"]?互联网\s*[+＋][”\"]?")
+_INTERNET_PLUS = _RULES.regex("internet_plus")
 #: Scope words before an industry the scheme knows: 东部山区生态农业, 中高端生活性服务业, 农村电商,
 #: 控制类工业软件.
-_SCOPE = re.compile(
-    r"^(?:[东西南北中]部(?:山区|地区|沿海|平原|城区)?|中高端|农村|城乡|城市|行业|县域|镇域|全市|全县|"
-    r"[\u4e00-\u9fff]{1,3}类)"
-)
+_SCOPE = _RULES.regex("scope")
+_GLUED_VERB = _RULES.regex("glued_verb")
+_VERB_AFTER = _RULES.regex("verb_after")
+_ZONE_HEAD = _RULES.regex("zone_head")
 
 
 def _strip_item(item: str, offset: int) -> tuple[str, int]:
@@ -677,22 +477,22 @@ def _strip_item(item: str, offset: int) -> tuple[str, int]:
     plus = _INTERNET_PLUS.match(item)
     if plus and len(item) - plus.end() >= 2:
         item, offset = item[plus.end() :], offset + plus.end()
-    if "的" in item:
-        cut = item.rindex("的") + 1
+    if _OF in item:
+        cut = item.rindex(_OF) + 1
         if len(item) - cut >= 2:
             item, offset = item[cut:], offset + cut
     lead = _LEADING_VERBS.match(item)
     if lead and len(item) - lead.end() >= 2:
         item, offset = item[lead.end() :], offset + lead.end()
     # "提质发展X", "科学发展X": whatever precedes a 发展 at the start is a verb phrase.
-    glued = re.match(r"^[\u4e00-\u9fff]{0,4}?发展(?=[\u4e00-\u9fffA-Za-z]{2})", item)
+    glued = _GLUED_VERB.match(item)
     if glued:
         item, offset = item[glued.end() :], offset + glued.end()
     # "住宿餐饮业发展新业态": the industry is what comes before its 发展; but "X产业发展集聚区" is
     # a zone, not an industry.
-    after = re.search(r"(?<=[\u4e00-\u9fff]{2})发展(.*)$", item)
+    after = _VERB_AFTER.search(item)
     if after:
-        if re.search(r"(?:区|园|基地|中心|平台)$", after.group(1)):
+        if _ZONE_HEAD.search(after.group(1)):
             return "", offset
         item = item[: after.start()]
     for _ in range(2):
@@ -728,7 +528,7 @@ def _is_narrower(key: str, broader: str) -> bool:
 
 def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMention]:
     """Industries in the list that follows a trigger verb."""
-    if not clause.strip() or re.match(r"集.+为一体", clause):
+    if not clause.strip() or _ONE_BODY.match(clause):
         return  # "集A、B为一体的…": the parts of one thing, not goals
     if _JOINED_UP.search(clause):
         return  # "促进A与B融合发展": A and B are brought together, not set as goals
@@ -748,7 +548,7 @@ def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMen
     head = _TAIL.sub("", head.rstrip())
     if closer in _NON_INDUSTRY_CLOSERS:
         return
-    lenient = strong and closer in ("产业", "行业")
+    lenient = strong and closer in _SECTOR_WORDS
     items = list(_items(head, head_base))
     if _adverbial(items) or (not strong and not _mostly_industries(items)):
         return
@@ -758,7 +558,7 @@ def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMen
 
 def _adverbial(items: list[tuple[str, int]]) -> bool:
     """ "在A、B等领域…", "促进消费向绿色、健康…发展": the list says where or whither, not what."""
-    return bool(items) and bool(re.search(r"在|向|应用于", items[0][0]))
+    return bool(items) and bool(_ADVERBIAL.search(items[0][0]))
 
 
 def _mostly_industries(items: list[tuple[str, int]]) -> bool:
@@ -785,13 +585,13 @@ def _deng_list(
     """A list "A、B等C": C (when it names an industry) and those of A, B it allows."""
     items = [_after_inner_deng(item, offset) for item, offset in _items(head[: deng.start()], base)]
     tail = head[deng.end() :]
-    before_de = tail.split("的")[0]
+    before_de = tail.split(_OF)[0]
     if _NON_INDUSTRY_HEAD.search(tail.strip()):
         return
     after = _TAIL.sub("", before_de.strip())
     if _NON_INDUSTRY_END.search(after):
         return
-    if _adverbial(items) or after == "服务":
+    if _adverbial(items) or after == _SERVICES:
         return  # "法律援助、信息咨询等服务": services rendered, not a service industry
     items = _without_modifiers(items)
     if _BARE_CLOSER.match(after) or is_umbrella(after) or _FIELD_CLOSER.match(tail.strip()):
@@ -806,10 +606,8 @@ def _deng_list(
     name, offset = _strip_item(after, base + deng.end() + lead_space)
     parent = resolve_industry(name)
     yield from _accepted(entries)
-    services_rendered = name.endswith("服务") and not parent  # 多样化健康服务, 全方位服务
-    if not services_rendered and looks_like_industry(
-        name, lenient=strong and name.endswith(("产业", "行业"))
-    ):
+    services_rendered = name.endswith(_SERVICES) and not parent  # 多样化健康服务, 全方位服务
+    if not services_rendered and looks_like_industry(name, lenient=strong and name.endswith(_SECTOR_WORDS)):
         # The list itself says C is a class of things: a goal even after a weak verb.
         yield IndustryMention(name, offset, offset + len(name), "class" if how == "list" else how)
     for item, item_offset in items:
@@ -830,7 +628,7 @@ def _after_inner_deng(item: str, offset: int) -> tuple[str, int]:
 def _without_modifiers(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """ "安全、环保、节能、降噪的新型建筑材料": the words before a "…的X" item modify X."""
     for i in range(len(items) - 1, 0, -1):
-        if "的" in items[i][0]:
+        if _OF in items[i][0]:
             return items[i:]
     return items
 
@@ -862,7 +660,7 @@ def find_goal_industries(text: str) -> list[IndustryMention]:
         strong = trigger in _STRONG
         for mention in _list_mentions(clause, rest_start, strong):
             known = resolve_industry(mention.name)
-            says_industry = mention.name.endswith(("产业", "业")) or mention.how == "class"
+            says_industry = mention.name.endswith(_TRADE) or mention.how == "class"
             if in_lead_paragraph and not known and not says_industry:
                 continue
             if strong or known or says_industry:
@@ -902,6 +700,12 @@ def _dedupe(mentions: list[IndustryMention]) -> list[IndustryMention]:
 #: A paragraph that leads with an industry: "钢铁产业。", "——新材料产业。", "壮大商务服务产业。",
 #: "加快推进金融服务业发展。", "推动建设电子信息制造产业和信息服务产业。", "开发区：发展…".
 _LEAD = re.compile(r"^(?:——|—|-|\*\*)?([^，。；：:！？]{2,30}?)(?:\*\*)?[。：:]")
+_LEAD_VERBS = _RULES.regex("lead_verbs")
+_LEAD_JOINED_UP = _RULES.regex("lead_joined_up")
+_LEAD_TAIL = _RULES.regex("lead_tail")
+_TITLE_TAIL = _RULES.regex("title_tail")
+_TITLE_TAIL_WORDS = _RULES.regex("title_tail_words")
+_TITLE_COUNT = _RULES.regex("title_count")
 
 
 def _lead_mentions(text: str) -> Iterator[IndustryMention]:
@@ -914,29 +718,24 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
     if plus:
         phrase, base = phrase[plus.end() :], base + plus.end()
     # Drop the leading verb ("壮大", "加快推进") and the trailing "发展" of the lead-in.
-    verb = re.match(
-        r"^(?:持续|加快|大力|积极|着力|培育|推动|推进|促进|壮大|发展|做大做强|做强|做优|提升|"
-        r"优先|突出|建设|规范|支持|引导|鼓励|巩固|打造|振兴|加强|扶持|重点|规模化|培育和|进一步|提质|"
-        r"科学|全力|稳步)+",
-        phrase,
-    )
+    verb = _LEAD_VERBS.match(phrase)
     if verb:
         base += verb.end()
         phrase = phrase[verb.end() :]
-    if re.search(r"(?:与|和|同).+融合", phrase):
+    if _LEAD_JOINED_UP.search(phrase):
         return  # "加快实体经济和数字产业融合发展。" (but "养老事业和养老产业协同发展。" leads)
-    phrase = re.sub(r"(?:加快|快速|协同|健康|升级|创新|融合|高质量|持续)?发展$", "", phrase)
-    if not phrase.endswith(("产业", "业", "经济")) and not resolve_industry(phrase):
+    phrase = _LEAD_TAIL.sub("", phrase)
+    if not phrase.endswith(_TRADE + _ECONOMY) and not resolve_industry(phrase):
         return
     deng = _DENG.search(phrase)
     if deng and phrase[deng.end() :]:
         # "积极发展食品饮品等消费品工业。": read like a list.
         yield from _deng_list(phrase, base, deng, True, [], "lead")
         return
-    says_industry = phrase.endswith(("产业", "行业"))  # "光伏新能源及电子信息产业。": both parts
+    says_industry = phrase.endswith(_SECTOR_WORDS)  # "光伏新能源及电子信息产业。": both parts
     for item, offset in _items(phrase, base):
         name, offset = _strip_item(item, offset)
-        if (says_industry or name.endswith(("产业", "业"))) and not resolve_industry(name):
+        if (says_industry or name.endswith(_TRADE)) and not resolve_industry(name):
             ok = looks_like_industry(name, lenient=True)
         else:
             ok = bool(resolve_industry(name)) and not is_public_service(name)
@@ -944,25 +743,42 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
             yield IndustryMention(name, offset, offset + len(name), "lead")
 
 
+@lru_cache(maxsize=1)
+def _named_labels() -> tuple[str, ...]:
+    """Every label of the scheme that can name an industry inside a longer text, longest first."""
+    labels = {
+        label
+        for concept in scheme().values()
+        for label in (concept.label, *concept.alt_labels)
+        if len(label) >= 2 and not is_umbrella(label) and not is_public_service(label)
+    }
+    return tuple(sorted(labels, key=lambda w: (-len(w), w)))
+
+
+def industry_named_in(text: str) -> str | None:
+    """The longest industry of the scheme a name or a heading holds (天然气利用工程 -> 天然气,
+    发展现代物流业 -> 现代物流), or None."""
+    text = normalise_name(text)
+    for label in _named_labels():
+        if label in text:
+            return label
+    return None
+
+
 def industry_from_title(title: str) -> str | None:
     """The industry a box title or group label names ("芳烯烃及精细化工产业重点项目" ->
     "芳烯烃及精细化工产业", "新材料产业：" -> "新材料产业"), or None."""
     text = normalise_name(title)
     text = re.sub(r"[“”\"'‘’]", "", text)
-    text = re.sub(
-        r"(?:实施的|发展的)?(?:重大|重点|主要)?(?:建设)?(?:工程项目|项目及工程|项目和工程|工程和项目|"
-        r"项目|工程|方向与布局|发展方向|布局)$",
-        "",
-        text,
-    )
-    text = re.sub(r"(?:重点|重大|主要|建设)+$", "", text)
-    text = re.sub(r"[一二三四五六七八九十0-9]+项$", "", text)
+    text = _TITLE_TAIL.sub("", text)
+    text = _TITLE_TAIL_WORDS.sub("", text)
+    text = _TITLE_COUNT.sub("", text)
     text = text.strip(" ：:")
     if not text or is_umbrella(text) or is_public_service(text):
         return None
     if resolve_industry(text):
         return text
-    if text.endswith(("产业", "行业", "业")) and looks_like_industry(text, lenient=True):
+    if text.endswith(_TRADE) and looks_like_industry(text, lenient=True):
         return text
     return None
 

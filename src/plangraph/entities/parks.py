@@ -26,263 +26,34 @@ from ..model import Evidence, Park
 from ..vocab import normalise_name
 from . import industries as ind
 from .common import sentence_around
+from .lexicon import rules
+from .segment import reads_as_proper, tokens, without_leading_verbs
 
 if TYPE_CHECKING:
     from .common import DocumentContext
 
+_RULES = rules("parks")
 #: Name endings, longest first, and the kind (pg:parkKind) each gives.
-_ENDINGS: list[tuple[str, str]] = [
-    ("高新技术产业开发区", "高新区"),
-    ("高新技术产业园区", "高新区"),
-    ("经济技术开发区", "开发区"),
-    ("自由贸易试验区", "自贸区"),
-    ("自由贸易区", "自贸区"),
-    ("自贸试验区", "自贸区"),
-    ("综合保税区", "保税区"),
-    ("经济开发区", "开发区"),
-    ("保税港区", "保税区"),
-    ("工业园区", "工业园"),
-    ("产业园区", "产业园"),
-    ("物流园区", "产业园"),
-    ("科技园区", "科技园"),
-    ("产业基地", "产业基地"),
-    ("示范基地", "产业基地"),
-    ("电商基地", "产业基地"),
-    ("商务基地", "产业基地"),
-    ("物流基地", "产业基地"),
-    ("自贸片区", "自贸区"),
-    ("开发区", "开发区"),
-    ("高新区", "高新区"),
-    ("保税区", "保税区"),
-    ("自贸区", "自贸区"),
-    ("集聚区", "集聚区"),
-    ("聚集区", "集聚区"),
-    ("示范区", "示范区"),
-    ("试验区", "试验区"),
-    ("实验区", "试验区"),
-    ("先行区", "示范区"),
-    ("合作区", "合作区"),
-    ("产业园", "产业园"),
-    ("工业园", "工业园"),
-    ("化工园", "工业园"),
-    ("科技园", "科技园"),
-    ("示范园", "产业园"),
-    ("创业园", "产业园"),
-    ("物流园", "产业园"),
-    ("软件园", "产业园"),
-    ("科技城", "科技城"),
-    ("金融街", "集聚区"),
-    ("工业区", "工业区"),
-    ("产业区", "工业区"),
-    ("化工区", "工业区"),
-    ("新区", "新区"),
-    ("片区", "片区"),
-    ("小镇", "小镇"),
-]
+_KIND = _RULES.label_of("head_kinds")
+_ENDINGS: list[tuple[str, str]] = sorted(_KIND.items(), key=lambda e: -len(e[0]))
 _ENDING_RE = re.compile("|".join(re.escape(e) for e, _ in _ENDINGS))
-_KIND = dict(_ENDINGS)
 #: Two-country parks written as 中德园, 中韩园 …
-_BILATERAL = re.compile(r"中[德韩日俄以新法美英欧意奥荷瑞芬丹]园")
+_BILATERAL = _RULES.regex("bilateral")
+_BILATERAL_KIND = _RULES.words("bilateral_kind")[0]
 
 #: Characters a park name is made of (CJK, Latin, digits, brackets, quotes, + and ·).
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9０-９（）()“”\"+·\-－]"
 _MAX_NAME = 24
 
 #: Words before a name that are not part of it: verbs, prepositions, conjunctions.
-_BOUNDARY = re.compile(
-    r"依托|推进|推动|建设|加快|打造|发挥|围绕|利用|借助|支持|引导|实施|完善|提升|创建|争创|申报|获批|"
-    r"成为|进入|整合|着力|构建|规划|启动|统筹|强化|落户|入驻|融入|参与|承接|对接|形成|设立|"
-    r"组建|培育|发展|壮大|做强|做大|抓好|办好|开展|推广|巩固|扩大|盘活|深化|加强|确保|力争|全力|"
-    r"积极|大力|重点|全面|主动|继续|进一步|高水平|高标准|高质量|以|在|和|与|及|将|把|为|对|"
-    r"的|等|向(?!阳)|到|中心|加大|其中|包括|联合|共建|"
-    r"晋升为|晋升|升级为|成功|被|新建|谋划|筹建|新设|拓展|加速|全速|集中|依靠|面向|沿着|连接|"
-    r"辐射|带动|聚焦|紧抓|抢抓|突出|优化|提高|提质|健全|做优|构筑|鼓励|吸引|招商|引进|增强|毗邻|治理|"
-    r"开拓|入选|建成|明晰|纳入|建立|推行|加入|毗连|位于|地处|坐落|包含|覆盖|拥有|生产商|"
-    r"国家级|省级|市级|一批|多个|若干|各类|各个|各|每个|一个|两个|三个|四个|五个|六个|个|"
-    # adverbs, time words and verbs of work reports ("特别是辽宁自贸区", "(以下简称自贸区)", "全年自贸区")
-    r"特别是|尤其是|以下简称|简称|全年|今年|去年|当年|年内|坚持|促进|随着|焕发|实现|保持|"
-    r"用好|对标|复制|做实|做好|激发|释放|发力|助力|带领|落实|深入|持续|结合|完成|划至|划入|"
-    r"[东南西北]接|[东南西北]翼|(?:主要|是|即)?指(?!挥)|即|一流|"
-    r"[一二两三四五六七八九十0-9]+大"  # "X和Y两大核心旅游集聚区": a count, not a name
-)
-
-#: Words that carry no proper name: what is left of a name without them is its proper element.
-_GENERIC_WORDS = (
-    "国家级",
-    "省级",
-    "市级",
-    "国家",
-    "全国",
-    "全省",
-    "全市",
-    "省",
-    "市",
-    "县",
-    "区域",
-    "现代化",
-    "现代",
-    "农业",
-    "示范",
-    "科技",
-    "产业",
-    "综合",
-    "特色",
-    "新型",
-    "工业",
-    "高新技术",
-    "高新",
-    "经济",
-    "技术",
-    "服务业",
-    "服务",
-    "生态",
-    "循环",
-    "创新",
-    "创业",
-    "重点",
-    "专业",
-    "文化",
-    "旅游",
-    "物流",
-    "电商",
-    "电子商务",
-    "农产品",
-    "深加工",
-    "精深",
-    "加工",
-    "健康",
-    "养老",
-    "智慧",
-    "智能",
-    "数字",
-    "绿色",
-    "高端",
-    "先进",
-    "制造",
-    "新兴",
-    "优势",
-    "集聚",
-    "聚集",
-    "开发",
-    "发展",
-    "建设",
-    "试点",
-    "示范性",
-    "一流",
-    "全域",
-    "都市",
-    "城市",
-    "乡村",
-    "农村",
-    "休闲",
-    "观光",
-    "生产",
-    "保障",
-    "配套",
-    "功能",
-    "主导",
-    "传统",
-    "新",
-    "大",
-    "小",
-    "中",
-    "高",
-    "的",
-    "型",
-    "类",
-    "级",
-    "化",
-    "业",
-    "区",
-    "城",
-    "园",
-    "基地",
-    "企业",
-    "总部",
-    "商务",
-    "商贸",
-    "科研",
-    "研发",
-    "孵化",
-    "双创",
-    "众创",
-    "自由贸易",
-    "自贸",
-    "保税",
-    "贸易",
-    "开放",
-    "合作",
-    "对外",
-    "跨境",
-    "临港",
-    "沿海",
-    "滨海",
-    "海洋",
-    "各类",
-    "各",
-    "相关",
-    "本地",
-    "县域",
-    "镇域",
-    "园区",
-    "片区",
-    "板块",
-    "东北",
-    "北方",
-    "东北亚",
-    "全球",
-    "国际",
-    "千亿元",
-    "超千亿元",
-    "百亿元",
-    "超百亿元",
-    "千亿级",
-    "百亿级",
-    "前沿",
-    "标准",
-    "高标准",
-    "安全",
-    "出口",
-    "体系",
-    "一体化",
-    "改革",
-    "配套改革",
-    "战略性",
-    "应用",
-    "非物质文化遗产",
-    "保护",
-    "性",
-    "人才",
-    "标准化",
-    "主题",
-    "市属",
-    "区属",
-    "县属",
-    "山区",
-    "平原",
-    "快递",
-    "市区",
-    "城区",
-    "大型",
-    "核心",
-    "清洁生产",
-    "设施",
-    "高效",
-    "运动",
-    "中小企业",
-    "小微企业",
-    "小微型",
-)
+_BOUNDARY = _RULES.regex("boundary")
 #: Endings whose names are mostly generic (农业标准示范区): kept only with a place name, a number
 #: or a Latin letter in the name, or a two-country prefix (中韩…).
-_WEAK_ENDINGS = ("示范区", "示范园", "先行区", "实验区", "试验区", "合作区", "片区")
-
+_WEAK_ENDINGS = _RULES.words("weak_heads")
 #: Bare zone names that denote the local zone of that kind (营口的综合保税区, 辽阳的高新区).
-_BARE_ZONES = frozenset(
-    {"综合保税区", "高新区", "高新技术产业开发区", "经济技术开发区", "自贸区", "自由贸易试验区", "保税港区"}
-)
+_BARE_ZONES = frozenset(_RULES.words("bare_zones"))
 #: Words right before a bare zone name that make it generic (各类开发区, 省级高新区).
-_GENERIC_BEFORE = re.compile(r"(?:各类|各|国家级|省级|市级|全国|全省|一批|多个|若干|个|等|全国性)$")
+_GENERIC_BEFORE = _RULES.regex("generic_before")
 
 
 @dataclass
@@ -295,7 +66,7 @@ class ParkMention:
 
 def _lookup_words() -> list[str]:
     # Single characters (中, 大, 新 …) are parts of proper names too (中南, 大伙房): not removed.
-    words = {w for w in _GENERIC_WORDS if len(w) >= 2}
+    words = {w for w in _RULES.words("generic") if len(w) >= 2}
     for concept in ind.scheme().values():
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
@@ -343,7 +114,7 @@ def find_park_mentions(text: str) -> Iterator[ParkMention]:
         name = text[start : m.end()]
         found.append(ParkMention(name, _KIND[ending], start, m.end()))
     for m in _BILATERAL.finditer(text):
-        found.append(ParkMention(m.group(0), "产业园", m.start(), m.end()))
+        found.append(ParkMention(m.group(0), _BILATERAL_KIND, m.start(), m.end()))
     # Keep the longest of mentions that overlap (产业基地冶金化工重装备区 holds 产业基地).
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     kept: list[ParkMention] = []
@@ -361,9 +132,10 @@ def _name_start(text: str, end: int) -> int:
     # Drop an unbalanced closing bracket or quote at the left edge.
     window = text[i:end]
     start = i
-    last_boundary = None
-    for m in _BOUNDARY.finditer(window):
-        last_boundary = m
+    found = list(_BOUNDARY.finditer(window))
+    while found and _inside_the_name(window, found):
+        found.pop()
+    last_boundary = found[-1] if found else None
     if last_boundary is not None:
         start = i + last_boundary.end()
     elif end - i >= _MAX_NAME:
@@ -371,6 +143,45 @@ def _name_start(text: str, end: int) -> int:
     while start < end and text[start] in '）)”"-－·':
         start += 1
     return start
+
+
+_JOINING = frozenset(_RULES.words("joining_words"))
+_NAME_END_CHARS = _RULES.words("name_end_chars")
+_INNER_LEVELS = frozenset(_RULES.words("inner_levels"))
+
+
+def _inside_the_name(window: str, boundaries: list[re.Match[str]]) -> bool:
+    """Whether the last boundary word found is part of the name after all: a conjunction after a
+    part with no head of its own (农产品加工与现代物流产业园), or a level after the name's place
+    (锦州滨海新区国家级电子商务示范基地)."""
+    last = boundaries[-1]
+    before = window[boundaries[-2].end() if len(boundaries) > 1 else 0 : last.start()]
+    if len(before) < 2:
+        return False
+    places = _place_spans(before)
+    if last.group(0) in _JOINING:
+        # what it joins are trades (农产品加工与现代物流, 硅材料及光伏), not names of their own
+        # (南平市和莆田高新区)
+        if _ENDING_RE.search(before) or before.endswith(_NAME_END_CHARS):
+            return False
+        if any(e == len(before) for _, e in places):
+            return False
+        words = tokens(before)
+        return any(ind.looks_like_industry(before[w.start :]) for w in words[-3:])
+    # 昆山国家级金融改革试验区, 锦州滨海新区国家级电子商务示范基地: the level follows the name's
+    # place or the zone it is in
+    ends_a_zone = any(m.end() == len(before) for m in _ENDING_RE.finditer(before))
+    return last.group(0) in _INNER_LEVELS and (ends_a_zone or any(e == len(before) for _, e in places))
+
+
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    try:
+        from .places import find_places
+        from .regions import Gazetteer
+
+        return [(s, e) for s, e, _ in find_places(text, [], Gazetteer.load())]
+    except Exception:  # no gazetteer: no places
+        return []
 
 
 def _clean(name: str) -> str:
@@ -383,7 +194,7 @@ def _clean(name: str) -> str:
 
 
 _PAREN = re.compile(r"[（(][^（）()]{1,8}[）)]")
-_ABBREVIATIONS = (("电子商务", "电商"), ("产业园区", "产业园"), ("工业园区", "工业园"), ("园区", "园"))
+_ABBREVIATIONS = tuple((full, short) for full, short in _RULES.label_of("abbreviations").items())
 
 
 def _place_prefix_len(name: str, place_spans: list[tuple[int, int]]) -> int:
@@ -433,16 +244,20 @@ class _ParkDraft:
     short_names: list[str] = field(default_factory=list)  # without the leading region, if still proper
 
 
+_LEVEL_OF = _RULES.label_of("levels")
+_PROMOTION = _RULES.template("promotion")
+
+
 def _level(name: str, sentence: str) -> str | None:
-    if "国家" in name:
+    if any(word in name for word in _RULES.words("national_marker")):
         return "national"
-    if name.startswith("省") or "省级" in name:
+    if name.startswith(_RULES.words("provincial_start")) or any(
+        word in name for word in _RULES.words("provincial_marker")
+    ):
         return "provincial"
-    m = re.search(
-        re.escape(name) + r"(?:成功|正式)?(?:晋升为|晋升|获批|被批准为|升级为|成为)(国家级|省级)", sentence
-    )
+    m = re.search(re.escape(name) + _PROMOTION, sentence)
     if m:
-        return "national" if m.group(1) == "国家级" else "provincial"
+        return _LEVEL_OF[m.group(1)]
     return None
 
 
@@ -489,9 +304,10 @@ def _context_codes(ctx: DocumentContext) -> list[str]:
 
 #: The categories of 主体功能区 planning (限制开发区域 …) end like zones but name none; nor do the
 #: planning areas named by a direction and a landform (北部平原高效农业产业区, 东南山区…).
-_FUNCTIONAL_ZONE_CATEGORIES = re.compile(
-    r"^(?:(?:重点|优化|限制|禁止)开发区|(?:[东西南北中]部|东南|西南|东北|西北)(?:山区|平原|滨海|沿海|地区|丘陵))"
-)
+_FUNCTIONAL_ZONE_CATEGORIES = _RULES.regex("zoning_category")
+_COUNTED = _RULES.regex("counted")
+_TWO_COUNTRY_CORE = _RULES.regex("two_country_core")
+_NATIONAL = _RULES.words("national_marker")
 
 
 def _closing_ending(name: str) -> str | None:
@@ -512,14 +328,23 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
     if not core:
         # A bare ending as the label of a list entry ("开发区：发展…") names the local zone.
         return after.startswith(("：", ":")) and not _GENERIC_BEFORE.search(before)
-    if re.search(r"[0-9０-９]+[个类]|[一二两三四五六七八九十]+[个类]|各类|一批|若干|每个|这些|相关", name):
+    if _COUNTED.search(name):
         return False
     if _closing_ending(name) in _WEAK_ENDINGS:
-        if places or re.search(r"[A-Za-z0-9]|^中[\u4e00-\u9fff]{1,2}[（(“]?", core):
+        if places or re.search(r"[A-Za-z0-9]", core) or _TWO_COUNTRY_CORE.search(core):
             return True
-        return "国家" in core and len(proper_element(core)) >= 2
+        return any(word in core for word in _NATIONAL) and len(proper_element(core)) >= 2
     proper = proper_element(core, [(s, e) for s, e, _ in places])
-    return len(proper) >= 2 or bool(re.search(r"[A-Za-z0-9]", proper))
+    if re.search(r"[A-Za-z0-9]", proper):
+        return True
+    if places or _QUOTED.search(core):
+        return len(proper) >= 2
+    # no place: what is left must read as a name (航星物流园, 奥鸿生物产业园), not as common words
+    # (零碳产业园, 银发经济产业园, 生命健康产业集聚区)
+    return len(proper) >= 3 or reads_as_proper(core, proper)
+
+
+_QUOTED = re.compile(r"[“\"].+[”\"]")
 
 
 def extract_parks(ctx: DocumentContext) -> list[Park]:
@@ -527,13 +352,15 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
     drafts: list[_ParkDraft] = []
     by_key: dict[str, _ParkDraft] = {}
     lead_of: dict[str, str | None] = {}  # key -> most specific place the name starts with
-    from .projects import is_project_box
 
     for bc in ctx.blocks:
-        in_project_box = bc.box is not None and is_project_box(bc.box)
         text = bc.block.text
         for mention in find_park_mentions(text):
             name = _clean(mention.name)
+            shorter = without_leading_verbs(name)
+            if shorter != name and len(shorter) >= 3:
+                mention = ParkMention(shorter, mention.kind, mention.end - len(shorter), mention.end)
+                name = shorter
             if not name:
                 continue
             spans = places.spans(name)
@@ -541,8 +368,6 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             after = text[mention.end : mention.end + 2]
             if not accept(name, spans, before, after):
                 continue
-            if in_project_box and not spans:
-                continue  # project items name many would-be parks: only those placed by a region
             span = bc.block.span.slice(mention.start, mention.end)
             evidence = Evidence(span, bc.block.line)
             sentence = sentence_around(bc.block.span, mention.start, mention.end)
@@ -570,12 +395,8 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
 
 
 #: Bare zone names of one kind, for finding the full name a bare one stands for.
-_ZONE_FAMILIES = (
-    ("自贸区", "自贸试验区", "自由贸易试验区", "自由贸易区", "自贸片区"),
-    ("高新区", "高新技术产业开发区"),
-    ("综合保税区", "保税区"),
-    ("经济技术开发区", "开发区"),
-)
+_ZONE_FAMILIES = tuple(_RULES.groups("zone_families").values())
+_ZONE_PART_TAIL = _RULES.template("zone_part_tail")
 
 
 def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
@@ -587,7 +408,7 @@ def _merge_bare_zones(drafts: list[_ParkDraft]) -> list[_ParkDraft]:
             continue
         family = next((f for f in _ZONE_FAMILIES if draft.names[0] in f), (draft.names[0],))
         # The full name ends with the zone (or one of its 片区); 高新区大学科技园 is another park.
-        full = re.compile("(?:" + "|".join(family) + ")(?:[\u4e00-\u9fff]{0,4}片区)?$")
+        full = re.compile("(?:" + "|".join(family) + ")" + _ZONE_PART_TAIL)
         target = next(
             (
                 other
@@ -656,11 +477,11 @@ def _within(spans: list[tuple[int, int, str]], jurisdiction: str | None) -> str 
 
 
 #: After a park name: a goal list it hosts ("X板块重点发展A、B", "X：重点发展A").
-_HOSTS_AFTER = re.compile(
-    r"^(?:板块|片区|园区)?[：:，,]?(?:要|将|应|主要|重点|着力|大力|积极|优先)?(?:发展|布局|打造|建设|培育)"
-)
+_HOSTS_AFTER = _RULES.regex("hosts_after")
 #: The park is where the paragraph's industry goes: "以X为重点发展区域", "以X为载体", "依托X".
-_HOSTS_ROLE = re.compile(r"为(?:重点)?(?:发展)?(?:区域|载体|依托|核心区|主阵地|承载区|集聚区)")
+_HOSTS_ROLE = _RULES.regex("hosts_role")
+_FOUNDED_ON = _RULES.words("founded_on")
+_OWN_SIDE = _RULES.regex("own_side")
 
 
 def _hosted(draft: _ParkDraft, name, text, mention, bc, sentence, ctx) -> None:
@@ -680,7 +501,7 @@ def _hosted(draft: _ParkDraft, name, text, mention, bc, sentence, ctx) -> None:
         for m in ind.find_goal_industries(rest[:end]):
             ev_span = sentence_around(bc.block.span, mention.start, mention.end + m.end)
             _add_industry(draft, ind.concept_for(m.name), m.name, Evidence(ev_span, bc.block.line), ctx)
-    if _HOSTS_ROLE.search(sentence.text) or text[max(0, mention.start - 2) : mention.start] == "依托":
+    if _HOSTS_ROLE.search(sentence.text) or text[max(0, mention.start - 2) : mention.start] in _FOUNDED_ON:
         lead = next(iter(ind._lead_mentions(text)), None)
         if lead is not None:
             _add_industry(draft, ind.concept_for(lead.name), lead.name, evidence_sentence, ctx)
@@ -703,7 +524,7 @@ def _without_leading_region(name: str, spans: list[tuple[int, int, str]], places
     rest_places = places.spans(rest)
     # What is left must start with its own place or side (营口南楼…, 西部轻工…), not with a word
     # that needs the region (全产业链型电商基地).
-    if not (any(s == 0 for s, _, _ in rest_places) or re.match(r"[东西南北中]部", rest)):
+    if not (any(s == 0 for s, _, _ in rest_places) or _OWN_SIDE.match(rest)):
         return None
     return rest if accept(rest, rest_places, "", "") else None
 

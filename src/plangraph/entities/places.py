@@ -10,38 +10,34 @@ position the longest resolvable name wins, and a name whose last character start
 
 from __future__ import annotations
 
+import csv
+import gzip
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plangraph.entities.regions import COUNTY_LEVELS, TOWN_LEVELS, Gazetteer
+from plangraph.entities.regions import COUNTY_LEVELS, NATURAL_FEATURE_ENDINGS, TOWN_LEVELS, Gazetteer
 from plangraph.model import ParsedDocument, Place, Region
+from plangraph.settings import get_settings
 
+from .lexicon import rules
+from .segment import PROPER_NOUN_TAGS, cuts_a_word, inside_longer_word, tokens
+
+_RULES = rules("places")
 #: A region name's last character and the next character forming an ordinary word: the name is not
 #: meant there (西市|场 is 城西市场, a market; 新城镇|化 is 城镇化).
-WORD_AFTER_NAME = frozenset({"市场", "区域", "区位", "区间", "县域", "乡村", "镇化"})
+WORD_AFTER_NAME = frozenset(_RULES.words("word_after_name"))
 #: A short name directly followed by these names a planning region (沈阳经济区) or a street or
 #: housing estate named after the place (徐州街, 朝阳小区), not the place.
-NOT_THE_PLACE_AFTER = (
-    "经济区",
-    "经济带",
-    "经济圈",
-    "都市圈",
-    "城市群",
-    "路",
-    "街",
-    "大道",
-    "小区",
-    "胡同",
-    "巷",
-)
+NOT_THE_PLACE_AFTER = _RULES.words("not_the_place_after")
 #: A county's or town's short name followed by these names a river, lake or mountain after it.
-FEATURE_AFTER_NAME = ("河", "江", "湖", "山", "岭", "峰", "水库")
+FEATURE_AFTER_NAME = _RULES.words("feature_after_name")
 LOCAL_LEVELS = COUNTY_LEVELS | TOWN_LEVELS
 #: What separates the items of a list of places, and what may follow the last item.
 LIST_SEPARATOR = "、"
-ITEM_END = frozenset("、，,。；;：:等和及与）)")
+ITEM_END = frozenset("、，,。；;：:）)" + "".join(_RULES.words("list_end_words")))
 #: How far before/after a short name to look for a longer word that holds it (入海口, 长白山).
 HOLDING_REACH = 4
 #: Levels that can stand for a whole document's jurisdiction when metadata gives none.
@@ -118,11 +114,24 @@ def _add_list_items(
                 _list_item_before(text, start, matcher, gazetteer, context) if start not in ends else None
             )
             for item in (after, before):
+                if item is not None and item[2].level in TOWN_LEVELS and not _closes_on_places(text, item[1]):
+                    continue  # a town's or ward's short name that is also a word: only in a list of towns
                 if item is not None and not any(s < item[1] and item[0] < e for s, e, _ in spans):
                     spans.append(item)
                     grown = True
         spans.sort()
     return spans
+
+
+_LIST_PLACE_CLOSERS = _RULES.words("list_place_closers")
+_CLAUSE_PUNCTUATION = re.compile(r"[，。；：,;:！？!?]")
+
+
+def _closes_on_places(text: str, pos: int) -> bool:
+    """Whether the rest of the clause after ``pos`` says the list's items are towns or villages."""
+    m = _CLAUSE_PUNCTUATION.search(text, pos)
+    rest = text[pos : m.start() if m else len(text)]
+    return any(word in rest for word in _LIST_PLACE_CLOSERS)
 
 
 def _list_item_after(
@@ -243,13 +252,110 @@ def _jurisdiction_in(text: str, gazetteer: Gazetteer) -> Region | None:
     return best[0] if best else None
 
 
+_ORGANISATION_REST = _RULES.regex("organisation_rest")
+
+
+def _part_of_a_name(text: str, start: int, end: int) -> bool:
+    """Whether a short place name is part of another name: inside one word (卧佛山, 大连港) or at
+    the start of an organisation's name (南京理工大学, 浙江海龟科技公司)."""
+    if inside_longer_word(text, start, end) or cuts_a_word(text, start, end):
+        return True
+    return bool(_ORGANISATION_REST.match(text, end))
+
+
+def _a_feature(text: str, start: int, end: int, region: Region) -> bool:
+    """A town's short name that ends like a river or a mountain (绕阳河, 首山) names the feature,
+    unless it is an item of a list of places (双台、万福、九寨)."""
+    if region.level not in TOWN_LEVELS or not text[start:end].endswith(NATURAL_FEATURE_ENDINGS):
+        return False
+    return LIST_SEPARATOR not in (text[start - 1 : start], text[end : end + 1])
+
+
+#: The character a village's name ends with, and the longest name (with it) looked up.
+VILLAGE_END = _RULES.words("village_end")[0]
+VILLAGE_NAME_MAX = 6
+_VILLAGE_WORD_AFTER = frozenset(_RULES.words("village_word_after"))
+_NOT_VILLAGE_ENDINGS = _RULES.words("not_village_endings")
+
+
+@lru_cache(maxsize=1)
+def _villages() -> dict[str, tuple[str, ...]]:
+    """Village name -> the 12-digit codes of the villages so named (``reference/villages.csv.gz``,
+    made by ``scripts/make_villages.py``), read once and only when a text names a village."""
+    path = get_settings().reference_dir / "villages.csv.gz"
+    if not path.exists():
+        return {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        for code, name in reader:
+            by_name[name].append(code)
+    return {name: tuple(codes) for name, codes in by_name.items()}
+
+
+def _code_prefix(code: str) -> str:
+    """The digits a region's code shares with every code inside it (210700 -> 2107)."""
+    while len(code) > 2 and code.endswith("00") and len(code) <= 6:
+        code = code[:-2]
+    return code
+
+
+def find_villages(
+    text: str, places: list[tuple[int, int, Region]], context: Sequence[str], gazetteer: Gazetteer
+) -> list[tuple[int, int, Region]]:
+    """Villages named in ``text``, resolved through the place printed right before them (凌河区百官村,
+    柳树镇东岗子村) or, in the plan of a county, district or town, through the document's own
+    area (光明村 in 站前区's plan). A name that several villages there share, or that the segmenter
+    reads as a common word (新农村), is left out."""
+    if VILLAGE_END not in text:
+        return []
+    ends = {end: region for _, end, region in places}
+    own = gazetteer.get(context[0]) if context else None
+    found = []
+    for i, ch in enumerate(text):
+        if ch != VILLAGE_END or text[i + 1 : i + 2] in _VILLAGE_WORD_AFTER:
+            continue
+        end = i + 1
+        for start in range(max(0, end - VILLAGE_NAME_MAX), end - 2):
+            name = text[start:end]
+            codes = _villages().get(name) if _IS_NAME.fullmatch(name) else None
+            if not codes or name.endswith(_NOT_VILLAGE_ENDINGS) or _a_common_word(text, start, end):
+                continue
+            anchor = ends.get(start) or (own if own and own.level in LOCAL_LEVELS else None)
+            inside = [c for c in codes if anchor and c.startswith(_code_prefix(anchor.code))]
+            if len(inside) == 1:
+                code = inside[0]
+                region = Region(code, name, "Village", code[:9])
+                gazetteer.add_region(region)
+                if code in gazetteer:
+                    found.append((start, end, region))
+            break  # the longest name there is the village's, resolved or not
+    return found
+
+
+_IS_NAME = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _a_common_word(text: str, start: int, end: int) -> bool:
+    words = tokens(text[start:end])
+    return len(words) == 1 and words[0].pos not in PROPER_NOUN_TAGS
+
+
 def extract_places(doc: ParsedDocument, gazetteer: Gazetteer | None = None) -> list[Place]:
     """Every mention of an administrative place in the document's blocks, in reading order."""
     gazetteer = gazetteer or Gazetteer.load()
     context = document_context(doc, gazetteer)
     places = []
     for block in doc.text.blocks:
-        for start, end, region in find_places(block.text, context, gazetteer):
+        hits = find_places(block.text, context, gazetteer)
+        hits += find_villages(block.text, hits, context, gazetteer)
+        for start, end, region in sorted(hits, key=lambda h: h[0]):
+            name = block.text[start:end]
+            if not gazetteer.is_name_of(name, region.code) and (
+                _part_of_a_name(block.text, start, end) or _a_feature(block.text, start, end, region)
+            ):
+                continue
             span = block.span.slice(start, end)
             places.append(Place(region=region, span=span, line=doc.source.line_of(span.start)))
     return places

@@ -28,6 +28,8 @@ from plangraph.model import Region
 from plangraph.settings import get_settings
 from plangraph.vocab import PG, region_iri
 
+from .lexicon import rules
+
 #: pg:adminLevel local names, from the largest area to the smallest.
 LEVELS = (
     "Country",
@@ -45,32 +47,15 @@ COUNTY_LEVELS = frozenset({"District", "County", "CountyLevelCity"})
 #: The code of the country itself (see ``scripts/make_regions.py``: GB/T 2260 gives it none).
 NATION_CODE = "000000"
 TOWN_LEVELS = frozenset({"Town", "Township", "Subdistrict", "Village"})
+_RULES = rules("places")
 #: Full names that are also ordinary words of plan text (中心城区, 矿区): never read as a region.
-GENERIC_FULL_NAMES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "新区", "市辖区"})
+GENERIC_FULL_NAMES = frozenset(_RULES.words("generic_full_names"))
 #: Districts named like a part of any city (老城区, 新城区 are also "the old/new town"): read only
 #: inside their own city.
-GENERIC_DISTRICT_STEMS = frozenset(
-    {
-        "老城",
-        "新城",
-        "城中",
-        "城东",
-        "城西",
-        "城南",
-        "城北",
-        "城关",
-        "市中",
-        "南郊",
-        "北郊",
-        "东郊",
-        "西郊",
-        "中心",
-    }
-)
-
+GENERIC_DISTRICT_STEMS = frozenset(_RULES.words("generic_district_stems"))
 #: Endings of short names that also name a river, lake or mountain (太子河, 弓长岭, 千山); not
 #: 海 (凌海, 临海 are cities).
-NATURAL_FEATURE_ENDINGS = ("河", "江", "湖", "山", "岭", "峰")
+NATURAL_FEATURE_ENDINGS = _RULES.words("natural_feature_endings")
 
 #: How a name belongs to a region, best first. LIST: a town's short name that is also a word
 #: (万福, 九寨), read only as an item of a list of places (双台、万福、九寨等).
@@ -205,6 +190,16 @@ class Gazetteer:
     def nation(self) -> Region | None:
         """The country (000000), the jurisdiction of national documents."""
         return self._regions.get(NATION_CODE)
+
+    def add_region(self, region: Region) -> None:
+        """Add a region found outside the table (a village the place extractor resolved), so that
+        its node and its chain of enclosing regions are published like the others."""
+        if region.code in self._regions or (region.parent and region.parent not in self._regions):
+            return
+        with self._lock:
+            self._regions[region.code] = region
+            if region.parent:
+                self._children[region.parent].append(region.code)
 
     def is_historical(self, code: str) -> bool:
         """True for a code withdrawn since the older edition (still used by plans of that time)."""
