@@ -24,7 +24,6 @@ from plangraph.entities.regions import Gazetteer
 from plangraph.ingest import read_documents
 from plangraph.metadata import extract_metadata
 from plangraph.model import Box, Division, InputError, Metadata
-from plangraph.pipeline import _jurisdiction_code
 from plangraph.readers import base, docx, html, pdf
 from plangraph.structure import parse_structure
 
@@ -285,8 +284,7 @@ CASES = [
 def _read_page(name: str) -> tuple[Metadata, list[Division], list[Box]]:
     """The metadata and structure stages on a page (the entity stage is not what is tested)."""
     text = read_documents(PAGES / name)[0]
-    meta = extract_metadata(text)
-    meta.region_code = _jurisdiction_code(meta, text, Gazetteer.load())
+    meta = extract_metadata(text, Gazetteer.load())
     divisions, boxes = parse_structure(text)
     return meta, divisions, boxes
 

@@ -25,6 +25,7 @@ _PLAN_TITLE = re.compile("|".join(_GENRE["five-year-plan"]))
 _REPORT_TITLE = re.compile("|".join(_GENRE["government-work-report"]))
 _CONVENTIONAL = RULES["conventional"]
 _TITLE_PREFIXES = tuple(RULES["wrapper"]["title_prefixes"])
+_NOTICE = re.compile(RULES["wrapper"]["notice"])
 #: A title that is only the genre: "政府工作报告", "2026年政府工作报告", "工作报告".
 _GENERIC_REPORT_TITLE = re.compile(r"^(?:(?:19|20)\d\d年(?:度)?)?(?:人民)?(?:政府)?工作报告$")
 #: The end of a title run into the sentence after it ("…规划纲要根据《中共中央…》编制").
@@ -101,6 +102,7 @@ class _Title:
     has_place: bool
     standalone: bool  # the whole block (or blocks) is the title, not the start of a sentence
     index: int
+    notice: bool = False  # a covering notice's title: ``text`` is the plan it issues
 
 
 def _strip_wrapper(block: Block) -> Span:
@@ -131,8 +133,11 @@ def _title_candidate(blocks: list[Block], k: int) -> _Title | None:
     title = _PERIOD.sub("", title).strip("《》·.。 ")
     for prefix in _TITLE_PREFIXES:
         title = title.removeprefix(prefix)
+    notice = _NOTICE.match(title)
+    if notice:
+        title = notice.group("title")
     national = any(title.startswith(n) for n in RULES["national"]["title_names"])
-    return _Title(title, span, bool(TITLE_PLACE.match(title)) or national, standalone, k)
+    return _Title(title, span, bool(TITLE_PLACE.match(title)) or national, standalone, k, bool(notice))
 
 
 def find_title(doc: DocumentText) -> tuple[str, Span | None]:
@@ -148,7 +153,8 @@ def find_title(doc: DocumentText) -> tuple[str, Span | None]:
     # a title naming its place over a bare one (a site's "2021年阜平县政府工作报告" over the
     # report's own "政府工作报告"), a whole line over the start of a sentence; of the same title
     # printed twice (a portal's heading, then the document's), the one nearer the text
-    best = max(found, key=lambda t: (t.has_place, t.standalone, -found.index(t)))
+    # the plan's own title over the covering notice that issues it
+    best = max(found, key=lambda t: (t.has_place, not t.notice, t.standalone, -found.index(t)))
     same = [t for t in found if t.text == best.text and t.standalone == best.standalone]
     chosen = same[-1]
     return chosen.text, chosen.span
