@@ -139,13 +139,13 @@ def test_a_query_over_the_memory_cap_is_503_and_only_its_worker_is_replaced(buil
         before = set(engine.describe()["pids"])
         hog = await engine.run(Job("query", MEMORY_HOG, format="json"), client="hog")
         assert hog.status == 503
-        assert "more memory than a worker may use (worker_memory_mb = 600 MiB)" in hog.message
+        assert "more memory than a worker may use (worker_memory_mb = 1024 MiB)" in hog.message
         assert "replaced and other queries are unaffected" in hog.message
         after = set(engine.describe()["pids"])
         assert len(before & after) == 1  # the other worker never stopped
         assert (await engine.run(Job("query", "ASK { ?s a pg:Project }", format="json"))).status == 200
 
-    in_engine(build, Settings(query_workers=2, worker_memory_mb=600, query_timeout=30), scenario)
+    in_engine(build, Settings(query_workers=2, worker_memory_mb=1024, query_timeout=30), scenario)
 
 
 def test_a_worker_crash_is_logged_with_the_query_hash_and_answered_503(
