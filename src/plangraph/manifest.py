@@ -50,39 +50,38 @@ def region_problem(region: str, gazetteer: Gazetteer) -> str | None:
     return f"{region!r} is not a place name in the gazetteer (give its GB/T 2260 code)"
 
 
+def _problem(key: str, value: object, gazetteer: Gazetteer) -> str | None:
+    """What is wrong with one value of a manifest table (None: nothing)."""
+    if key == "region":
+        if not isinstance(value, str) or not value.strip():
+            return f"expected {KEYS[key]}"
+        return region_problem(value.strip(), gazetteer)
+    if key == "type":
+        return None if value in DOC_TYPES else f"{value!r}: expected {KEYS[key]}"
+    if key == "year":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value in YEARS
+        return None if ok else f"{value!r}: expected {KEYS[key]}"
+    if key == "title":
+        return None if isinstance(value, str) and value.strip() else f"expected {KEYS[key]}"
+    return f"unknown key {key!r} (the keys are {', '.join(KEYS)})"
+
+
 def _table(manifest: Path, name: str, table: object, gazetteer: Gazetteer) -> UserMetadata:
-    where = f"table [{name!r}]"
     if not isinstance(table, dict):
         raise ManifestError(manifest, f"{name!r} must be a table ([{name!r}] with keys under it)")
-    values: dict[str, object] = {}
+    if isinstance(table.get("region"), int) and not isinstance(table["region"], bool):
+        table = {**table, "region": str(table["region"])}  # region = 130636, written without quotes
     for key, value in table.items():
-        if key not in KEYS:
-            raise ManifestError(manifest, f"{where}: unknown key {key!r} (the keys are {', '.join(KEYS)})")
-        problem = None
-        if key == "region":
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)  # region = 130636 written without quotes
-            if not isinstance(value, str) or not value.strip():
-                problem = f"expected {KEYS[key]}"
-            else:
-                value = value.strip()
-                problem = region_problem(value, gazetteer)
-        elif key == "type":
-            if value not in DOC_TYPES:
-                problem = f"{value!r}: expected {KEYS[key]}"
-        elif key == "year":
-            if isinstance(value, bool) or not isinstance(value, int) or value not in YEARS:
-                problem = f"{value!r}: expected {KEYS[key]}"
-        elif key == "title" and (not isinstance(value, str) or not value.strip()):
-            problem = f"expected {KEYS[key]}"
+        problem = _problem(key, value, gazetteer)
         if problem:
-            raise ManifestError(manifest, f"{where}, key {key!r}: {problem}")
-        values[key] = value.strip() if isinstance(value, str) else value
+            where = f"table [{name!r}]" + (f", key {key!r}" if key in KEYS else "")
+            raise ManifestError(manifest, f"{where}: {problem}")
+    region, doc_type, year, title = (table.get(key) for key in KEYS)
     return UserMetadata(
-        region=values.get("region"),  # type: ignore[arg-type]
-        doc_type=values.get("type"),  # type: ignore[arg-type]
-        year=values.get("year"),  # type: ignore[arg-type]
-        title=values.get("title"),  # type: ignore[arg-type]
+        region=region.strip() if isinstance(region, str) else None,
+        doc_type=doc_type if isinstance(doc_type, str) else None,
+        year=year if isinstance(year, int) else None,
+        title=title.strip() if isinstance(title, str) else None,
         origin=f"{manifest} [{name!r}]",
     )
 
