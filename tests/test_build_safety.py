@@ -293,7 +293,12 @@ def test_kill_9_during_validation_leaves_the_last_build_and_no_process(tmp_path:
     assert _temp_folders(tmp_path) == []  # …the next build did
 
 
-def test_sigterm_during_a_build_cleans_up_and_keeps_the_last_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "said"), [(signal.SIGTERM, b"terminated (SIGTERM)"), (signal.SIGINT, b"")]
+)
+def test_sigterm_or_sigint_during_a_build_cleans_up_and_keeps_the_last_build(
+    tmp_path: Path, signum: int, said: bytes
+) -> None:
     out = tmp_path / "build"
     assert quick_build([small_input(tmp_path / "in")], out).ok
     before = (out / "plangraph.trig").read_bytes()
@@ -303,9 +308,9 @@ def test_sigterm_during_a_build_cleans_up_and_keeps_the_last_build(tmp_path: Pat
             lambda: len(_children(build.pid)) >= 2 or build.poll() is not None, 240, "validation workers"
         )
         workers = _children(build.pid)
-        build.send_signal(signal.SIGTERM)
-        assert build.wait(timeout=60) == 128 + signal.SIGTERM
-        assert b"terminated (SIGTERM)" in (build.stderr.read() if build.stderr else b"")
+        build.send_signal(signum)
+        assert build.wait(timeout=60) == 128 + signum
+        assert said in (build.stderr.read() if build.stderr else b"")
         _wait_for(lambda: not any(_alive(w) for w in workers), 20, "the workers to stop")
     finally:
         if build.poll() is None:
