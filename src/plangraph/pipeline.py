@@ -398,11 +398,13 @@ class _Written:
 
 
 def _left_out_reason(records: list[ValidationRecord]) -> str:
-    rules: dict[str, int] = {}
+    """ "does not conform …, 2 violation(s): x2 The division has pg:level 2, but its parent …" (the
+    three most frequent rules, each with the words of its first finding)."""
+    by_rule: dict[str, list[ValidationRecord]] = {}
     for record in records:
-        rules[record.rule] = rules.get(record.rule, 0) + 1
-    top = sorted(rules.items(), key=lambda item: -item[1])[:3]
-    listed = "; ".join(f"x{n} {rule}" for rule, n in top)
+        by_rule.setdefault(record.rule, []).append(record)
+    top = sorted(by_rule.values(), key=lambda found: -len(found))[:3]
+    listed = "; ".join(f"x{len(found)} {found[0].message} ({found[0].focus})" for found in top)
     return f"does not conform to the SHACL shapes, {len(records)} violation(s): {listed}"
 
 
