@@ -10,7 +10,10 @@ is reported next to a baseline taken in the same process, in the same run:
 - the full build is compared with extraction alone;
 - SPARQL over the in-memory pyoxigraph store is compared with the on-disk store and with rdflib's
   in-memory graph on the same queries (the design choice the settings document);
-- peak memory (tracemalloc) of a build is compared with the size of the text it reads.
+- peak memory (tracemalloc) of a build is compared with the size of the text it reads;
+- cost that must grow linearly (issue 9): reading one long line full of ``**`` at n and 4n
+  characters, and building a plan of n and 4n headings (time, and peak RSS of the build process
+  per heading), as ratios of the 4n figure to the n one (4 is linear).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,6 +99,61 @@ def bench_queries(build_dir: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def _hostile():  # the generators of hostile inputs live with the tests that use them
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import hostile
+
+    return hostile
+
+
+def bench_long_line(chars: int, repeat: int) -> dict[str, float]:
+    """Reading one line of ``chars`` and of 4x ``chars`` characters full of markdown emphasis."""
+    hostile = _hostile()
+    small, large = (Path(tempfile.mkdtemp(prefix="plangraph-bench-line-")) for _ in range(2))
+    small_file = hostile.long_markdown_line(small, chars)
+    large_file = hostile.long_markdown_line(large, 4 * chars)
+    base = timed(lambda: read_documents(small_file), repeat)
+    return {
+        f"{chars} chars (baseline)": base,
+        f"{4 * chars} chars": timed(lambda: read_documents(large_file), repeat) / base,
+    }
+
+
+_CHILD_BUILD = """
+import os, resource, sys, time
+os.environ["PLANGRAPH_VALIDATION_WORKERS"] = "1"  # validation in this process: its peak is the build's
+from plangraph.cli import main
+started = time.perf_counter()
+main(["build", sys.argv[1], "--out", sys.argv[2], "--quiet"])
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _build_in_child(path: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of building one file in a fresh process."""
+    out = Path(tempfile.mkdtemp(prefix="plangraph-bench-h-")) / "build"
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD_BUILD, str(path), str(out)], capture_output=True, text=True, check=True
+    )
+    seconds, kilobytes = done.stdout.split()
+    return float(seconds), int(kilobytes) * 1024
+
+
+def bench_headings(headings: int) -> dict[str, float]:
+    """Building a plan of ``headings`` and of 4x ``headings`` headings: time and memory per heading."""
+    hostile = _hostile()
+    folder = Path(tempfile.mkdtemp(prefix="plangraph-bench-headings-"))
+    small_s, small_m = _build_in_child(hostile.many_headings(folder, headings))
+    large_s, large_m = _build_in_child(hostile.many_headings(folder, 4 * headings))
+    return {
+        f"{headings} headings: seconds (baseline)": round(small_s, 2),
+        f"{4 * headings} headings: time (x baseline)": round(large_s / small_s, 2),
+        f"{headings} headings: peak RSS MB": round(small_m / 2**20),
+        f"{4 * headings} headings: peak RSS MB": round(large_m / 2**20),
+        "KB per added heading": round((large_m - small_m) / (3 * headings) / 1024, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median is kept)")
@@ -107,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     build_plain, _, _ = bench_build(files, validate=False)
     build_valid, peak, out = bench_build(files, validate=True)
     queries = bench_queries(out, args.repeat)
+    long_line = bench_long_line(80_000, args.repeat)
+    headings = bench_headings(1_000)
     base = stages["read (baseline)"]
     result = {
         "corpus": {"files": len(files), "text_bytes": text_bytes},
@@ -120,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             name: {k: round(v, 2) if "baseline" not in k else f"{v * 1000:.1f} ms" for k, v in row.items()}
             for name, row in queries.items()
         },
+        "long line (x 80k chars)": {
+            k: (f"{v * 1000:.1f} ms" if "baseline" in k else round(v, 2)) for k, v in long_line.items()
+        },
+        "headings (cost per heading must not grow)": headings,
         "baseline seconds (for orientation only)": {
             "read": round(base, 4),
             "extract": round(stages["extract (all stages)"], 3),

@@ -1,6 +1,6 @@
 """The `plangraph` command: thin wrappers over the library.
 
-plangraph build [PATHS...] [--out DIR]
+plangraph build [PATHS...] [--out DIR] [--region CODE_OR_NAME]
 plangraph validate [--graph FILE]
 plangraph query (SPARQL | FILE.rq) [--build DIR] [--format table|json|csv|tsv]
 plangraph stats [--build DIR]
@@ -19,14 +19,44 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
-from .settings import get_settings, set_settings
+from .settings import SettingsError, get_settings, set_settings
 
 
 def _build_dir(args: argparse.Namespace) -> Path:
     return Path(args.build) if getattr(args, "build", None) else get_settings().build_dir
+
+
+BUILD_EPILOG = """\
+what the user says about the documents:
+  --region CODE_OR_NAME applies to every input; a plangraph.toml beside the files says more per file:
+    ["file.txt"]
+    region = "130636"   type = "government-work-report"   year = 2008   title = "…"
+  (--region wins over a manifest's region.)
+
+exit status:
+  0  every document of every input file was built and written
+  3  a graph was written, but some files or documents were refused or left out (see the
+     summary and OUT/report.json: each file's outcome, and each document's)
+  1  nothing was written (nothing could be built, or the build was refused: an --out that is
+     not a plangraph build, an unknown --region); the previous build is unchanged
+  2  a usage error (bad options, or a malformed PLANGRAPH_* setting): nothing was read
+  130, 143  interrupted (SIGINT, SIGTERM): the previous build is unchanged
+
+--out is replaced only if it is a plangraph build (it carries the .plangraph-build marker), or an
+empty folder, or does not exist; anything else is refused and never deleted.
+"""
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised where the build is, so that its temporary folder is removed on the way out."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -35,12 +65,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = get_settings()
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     out = Path(args.out) if args.out else settings.build_dir
-    report = build(paths, out, progress=not args.quiet, validate=not args.no_validate)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        report = build(paths, out, progress=not args.quiet, validate=not args.no_validate, region=args.region)
+    except _Terminated:
+        print(
+            "error: terminated (SIGTERM); nothing written, the previous build is unchanged", file=sys.stderr
+        )
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
     if not args.quiet:
         print(report.summary())
-    return 0 if report.ok else 1
+    return report.exit_status
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -222,9 +261,22 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--build", metavar="DIR", help="build directory (default: build/)")
         return p
 
-    p = sub.add_parser("build", help="read documents and build the validated graph")
+    p = sub.add_parser(
+        "build",
+        help="read documents and build the validated graph",
+        description="Read documents and build the validated graph.",
+        epilog=BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="*", help="files or folders (default: the bundled corpus, data/corpus)")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: build/)")
+    p.add_argument(
+        "--out", metavar="DIR", help="output directory (default: build/); only a plangraph build is replaced"
+    )
+    p.add_argument(
+        "--region",
+        metavar="CODE_OR_NAME",
+        help="the region every input is about: a GB/T 2260 code (150702) or a place name (海拉尔区)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=cmd_build)
@@ -321,14 +373,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .settings import SettingError
-
-    try:
-        args = make_parser().parse_args(argv)
-    except SettingError as err:  # PLANGRAPH_QUERY_TIMEOUT=abc: say which variable, no traceback
-        print(f"error: {err}", file=sys.stderr)
-        return 1
     set_settings(None)
+    try:
+        parser = make_parser()
+    except SettingsError as err:  # a malformed PLANGRAPH_* variable: say which, and what it takes
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

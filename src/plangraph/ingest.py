@@ -10,11 +10,15 @@ character keeps the offset it has in the decoded file, so mentions quote the sou
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 import tomllib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .model import Block, DocumentText, InputError, NoiseRange, SourceFile, Span
@@ -68,37 +72,173 @@ def _looks_like_utf16(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Decoded text and the encoding used; an InputError naming the file if it is not text."""
+    """Decoded text and the encoding used; an InputError naming the file if it is not text.
+
+    Bytes that do not decode are read as U+FFFD when they are few (see :func:`decode_source`,
+    which also says where they were); this form drops that account."""
+    decoded = decode_source(data, name)
+    return decoded.text, decoded.encoding
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+    """Where bytes were read as U+FFFD, by byte offset and line."""
+
+
+#: Every byte that fails to decode is recorded here by the ``plangraph-record`` error handler.
+_UNDECODED: ContextVar[list[tuple[int, int]]] = ContextVar("plangraph_undecoded")
+
+
+def _record_undecoded(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    _UNDECODED.get().append((err.start, err.end))
+    return "\ufffd", err.end
+
+
+codecs.register_error("plangraph-record", _record_undecoded)
+
+#: U+FFFD as each encoding writes it: a file may hold the character itself, which is no loss.
+_REPLACEMENT = {"utf-8": "\ufffd".encode(), "gb18030": "\ufffd".encode("gb18030")}
+
+
+def _decode_lossy(data: bytes, encoding: str, allowed: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """The text with each undecodable byte sequence read as U+FFFD, and where those were;
+    None when more than ``allowed`` bytes fail (the file is not in this encoding)."""
+    replaced = data.decode(encoding, errors="replace")  # in C: a fast upper bound of the losses
+    own = data.count(_REPLACEMENT[encoding]) if encoding in _REPLACEMENT else 0
+    if replaced.count("\ufffd") - own > allowed:
+        return None
+    token = _UNDECODED.set([])
+    try:
+        text = data.decode(encoding, errors="plangraph-record")
+        bad = _UNDECODED.get()
+    finally:
+        _UNDECODED.reset(token)
+    return (text, bad) if sum(end - start for start, end in bad) <= allowed else None
+
+
+def _first_invalid(data: bytes, encoding: str) -> str:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as err:
+        return (
+            f"not {encoding.upper()} (first invalid byte at offset {err.start}, {_line_at(data, err.start)})"
+        )
+    except LookupError:
+        pass
+    return f"not {encoding.upper()}"
+
+
+def _line_at(data: bytes, offset: int, encoding: str = "utf-8") -> str:
+    if encoding.startswith("utf-16"):
+        newlines = data[:offset].decode(encoding, errors="replace").count("\n")
+    else:  # in UTF-8 and GB18030 a newline is always the one byte 0x0A
+        newlines = data.count(b"\n", 0, offset)
+    return f"line {newlines + 1}"
+
+
+def _runs(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent byte ranges merged: one bad run of bytes is one place."""
+    runs: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _place(data: bytes, encoding: str, start: int, end: int) -> str:
+    where = f"byte {start}" if end - start <= 1 else f"bytes {start}-{end - 1}"
+    return f"{where} ({_line_at(data, start, encoding)})"
+
+
+def _losses(data: bytes, encoding: str, count: int, places: list[tuple[int, int]], what: str) -> str:
+    """ "3 bytes are not valid UTF-8 …: at bytes 41234-41236 (line 523), …" (the first few places)."""
+    shown = ", ".join(_place(data, encoding, start, end) for start, end in places[:_PLACES_SHOWN])
+    more = f" and {len(places) - _PLACES_SHOWN} more places" if len(places) > _PLACES_SHOWN else ""
+    noun = "byte is" if count == 1 else "bytes are"
+    return f"{count} {noun} {what} and read as U+FFFD (the rest of the text is kept): at {shown}{more}"
+
+
+_PLACES_SHOWN = 5
+
+
+def _nul_offsets(text: str, data: bytes, encoding: str) -> list[int]:
+    """Byte offsets of the NUL characters of a decoded text (the first few, and then -1s)."""
+    if not encoding.startswith("utf-16"):  # one byte 0x00 each, in UTF-8 and GB18030
+        return [m.start() for m in re.finditer(b"\x00", data)]
+    bom = 2 if encoding == "utf-16" else 0
+    unit = "utf-16-be" if data.startswith(codecs.BOM_UTF16_BE) or encoding == "utf-16-be" else "utf-16-le"
+    chars = [m.start() for m in re.finditer("\x00", text)]
+    return [bom + len(text[:i].encode(unit, errors="surrogatepass")) for i in chars[:_PLACES_SHOWN]] + [
+        -1
+    ] * (len(chars) - _PLACES_SHOWN)
+
+
+def decode_source(data: bytes, name: str) -> Decoded:
+    """Decode a file's bytes: UTF-8 or UTF-16 (with or without a byte-order mark), GB18030/GBK, or
+    what charset-normalizer detects. A few bytes that do not decode (at most the setting
+    ``max_undecodable_share`` of the file) are read as U+FFFD, with a warning naming each offset;
+    more, and the file is refused with the offset of the first bad byte. NUL bytes count as
+    undecodable. Decoding is deterministic, so the copy a build keeps decodes to the same text."""
     if not data.strip():
         raise InputError(name, "the file is empty")
+    allowed = max(1, int(get_settings().max_undecodable_share * len(data)))
+    candidates: list[str] = []
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding).lstrip("\ufeff"), encoding
-            except UnicodeDecodeError as err:
-                raise InputError(
-                    name, f"starts with a {encoding} byte-order mark but is not {encoding}: {err}"
-                ) from err
-    utf16 = _looks_like_utf16(data)
-    if utf16:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        raise InputError(name, "binary file (contains NUL bytes), not a text document")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
+            candidates = [encoding]
+            break
+    else:
+        utf16 = _looks_like_utf16(data)
+        candidates = [utf16] if utf16 else []
+        candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        lossy = _decode_lossy(data, encoding, allowed)
+        if lossy is None:
             continue
-        return text, encoding
+        text, bad = lossy
+        nuls = text.count("\x00")  # valid UTF-8 and GB18030, but never content: RDF cannot carry it
+        undecoded = sum(end - start for start, end in bad)
+        if nuls + undecoded > allowed:
+            first = _nul_offsets(text, data, encoding)[0]
+            raise InputError(
+                name, f"binary file ({nuls} NUL bytes, the first at byte {first}), not a text document"
+            )
+        warnings = []
+        if bad:
+            what = f"not valid {encoding.upper()}"
+            warnings.append(f"{name}: {_losses(data, encoding, undecoded, _runs(bad), what)}")
+        if nuls:
+            offsets = [(at, at + 1) for at in _nul_offsets(text, data, encoding)]
+            warnings.append(f"{name}: {_losses(data, encoding, nuls, offsets, 'NUL (not text)')}")
+        if encoding in ("utf-8-sig", "utf-16"):
+            text = text.lstrip("\ufeff")
+        if not text.strip():
+            raise InputError(name, "the file is empty (only white space)")
+        return Decoded(text.replace("\x00", "\ufffd"), encoding, warnings)
+    if candidates[:1] in (["utf-8-sig"], ["utf-16"]):
+        raise InputError(
+            name,
+            f"starts with a {candidates[0]} byte-order mark but is {_first_invalid(data, candidates[0])}",
+        )
+    if b"\x00" in data:
+        first = data.index(b"\x00")
+        raise InputError(
+            name,
+            f"binary file ({data.count(0)} NUL bytes, the first at byte {first}), not a text document",
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(name, "cannot decode the text (not UTF-8, UTF-16 or GB18030)")
-    return str(best), best.encoding
+        reasons = "; ".join(_first_invalid(data, e) for e in ("utf-8", "gb18030"))
+        raise InputError(name, f"cannot decode the text ({reasons}; not UTF-16; no other encoding fits)")
+    return Decoded(str(best), best.encoding)
 
 
 def _check_is_text(text: str, name: str) -> None:
@@ -109,24 +249,77 @@ def _check_is_text(text: str, name: str) -> None:
         raise InputError(name, "no Chinese text found: not a plan or report")
 
 
-def read_source(path: Path | str) -> SourceFile:
-    """Read and decode one file, or raise InputError naming it and the problem."""
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO (named pipe)"), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def _cannot_open(path: Path, err: OSError) -> str:
+    """Why a path cannot be read, in words: a missing file, a dangling link, a link loop, …"""
+    if err.errno == errno.ELOOP:
+        return "a symbolic link loop (the link leads back to itself): cannot read"
+    if err.errno == errno.ENOENT:
+        if path.is_symlink():
+            return f"a broken symbolic link (to {os.readlink(path)!r}, which does not exist)"
+        return "no such file"
+    return f"cannot read: {err.strerror or err}"
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of a regular file, at most ``max_file_bytes`` of them, or InputError.
+
+    Devices, FIFOs, sockets and folders are refused before anything is read (the check is made on
+    the opened file, so a file swapped after the check is caught too; a FIFO is opened without
+    waiting for a writer). The size limit applies to the bytes read, not to what the file
+    system reports (``/proc`` files report 0)."""
     path = Path(path)
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
     limit = get_settings().max_file_bytes
-    if size > limit:
-        raise InputError(path, f"too large ({size} bytes; limit max_file_bytes={limit})")
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
-    text, encoding = decode_bytes(data, str(path))
-    _check_is_text(text, str(path))
-    return SourceFile(name=name, path=path, text=text, encoding=encoding)
+        raise InputError(path, _cannot_open(path, err)) from err
+    info = os.fstat(fd)
+    kind = _not_regular(info.st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise InputError(path, f"{kind}, not a regular file: refused without reading it")
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        if info.st_size > limit:
+            raise InputError(path, f"too large ({info.st_size} bytes; limit max_file_bytes={limit})")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = f.read(min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    if size > limit:
+        raise InputError(path, f"too large (more than {limit} bytes read; limit max_file_bytes={limit})")
+    return b"".join(chunks)
+
+
+def read_source(path: Path | str, data: bytes | None = None) -> SourceFile:
+    """Read and decode one file, or raise InputError naming it and the problem. What decoding
+    had to replace is in the source's ``warnings``. ``data``: the file's bytes, when the caller
+    has read them already (:func:`read_bytes`; a build keeps a copy of exactly those)."""
+    path = Path(path)
+    decoded = decode_source(read_bytes(path) if data is None else data, str(path))
+    _check_is_text(decoded.text, str(path))
+    return SourceFile(
+        name=path.name, path=path, text=decoded.text, encoding=decoded.encoding, warnings=decoded.warnings
+    )
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -420,12 +613,75 @@ def _news_items(source: SourceFile) -> list[_Segment]:
     return docs if len(items) >= 2 else []
 
 
-def split_documents(source: SourceFile) -> list[_Segment]:
-    """The line ranges of the documents in a file (most files hold one)."""
+#: Characters a news item's body needs to be a document of its own (shorter items are news).
+_MIN_DOCUMENT_CHARS = 2000
+#: A document's own title is a short line of its own, never a sentence of the body.
+_MAX_TITLE_LINE = 80
+
+
+def _plain(line: str) -> str:
+    """A line without markdown emphasis (whose ``**`` would read as a list bullet) or edge space."""
+    return MARKDOWN_EMPHASIS.sub("", line).strip()
+
+
+def _is_title_line(line: str) -> bool:
+    t = _plain(line)
+    return len(t) <= _MAX_TITLE_LINE and bool(_DOC_TITLE.search(t)) and not _LIST_BULLET.match(t)
+
+
+def _gap_documents(source: SourceFile, items: list[_Segment], noise_lines: set[int]) -> list[_Segment]:
+    """The stretches between a list page's news items that hold a document of their own (a file
+    of several plans pasted around a news list): from a document title on a short line of its own
+    (with the line before it when the title is printed on two), and a document's worth of text."""
+    found = []
+    bounds = [0, *(n for seg in items for n in (seg.first, seg.last)), source.line_count + 1]
+    for first, last in zip(bounds[::2], bounds[1::2], strict=True):
+        content = [n for n in range(first + 1, last) if n not in noise_lines and source.line_text(n).strip()]
+        start = next((i for i, n in enumerate(content) if _is_title_line(source.line_text(n))), None)
+        if start is None:
+            continue
+        before = _plain(source.line_text(content[start - 1])) if start > 0 else ""
+        if before and len(before) <= 40 and not _LIST_BULLET.match(before) and before[-1] not in SENTENCE_END:
+            start -= 1  # "**营口市国民经济和社会发展" / "第十三个五年规划纲要"
+        body = content[start:]
+        if sum(len(source.line_text(n).strip()) for n in body) > _MIN_DOCUMENT_CHARS:
+            found.append(_Segment(body[0], body[-1], ""))
+    return found
+
+
+def _outside(source: SourceFile, segments: list[_Segment], noise_lines: set[int]) -> tuple[int, str]:
+    """Characters of content in no segment, and the line ranges that hold them ("5-12, 23-155")."""
+    chars, ranges = 0, []
+    bounds = [0, *(n for seg in segments for n in (seg.first, seg.last)), source.line_count + 1]
+    for first, last in zip(bounds[::2], bounds[1::2], strict=True):
+        content = [n for n in range(first + 1, last) if n not in noise_lines and source.line_text(n).strip()]
+        if content:
+            chars += sum(len(source.line_text(n).strip()) for n in content)
+            ranges.append(f"{content[0]}-{content[-1]}" if len(content) > 1 else str(content[0]))
+    return chars, ", ".join(ranges)
+
+
+def split_documents(source: SourceFile, noise_lines: set[int] | None = None) -> list[_Segment]:
+    """The line ranges of the documents in a file (most files hold one). A file split into
+    several says so in ``source.warnings``, with the lines that belong to none of them."""
+    noise_lines = noise_lines or set()
     items = _news_items(source)
-    if items:
-        return items
-    return [_Segment(1, source.line_count, "")]
+    if not items:
+        return [_Segment(1, source.line_count, "")]
+    segments = sorted(items + _gap_documents(source, items, noise_lines), key=lambda seg: seg.first)
+    parts = "; ".join(
+        f"lines {seg.first}-{seg.last} {seg.hint or source.line_text(seg.first).strip()[:30]!r}"
+        for seg in segments
+    )
+    note = f"{source.path}: a list page of several documents, read as {len(segments)}: {parts}"
+    chars, lines = _outside(source, segments, noise_lines)
+    if chars:
+        note += (
+            f"; {chars} characters on lines {lines} are in none of them "
+            "(short news items, navigation, the page's own text) and were not read"
+        )
+    source.warnings.append(note)
+    return segments
 
 
 # --- blocks ----------------------------------------------------------------------------------
@@ -446,16 +702,22 @@ _SPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != 
 def _clean_span(span: Span) -> Span:
     """Drop markdown emphasis markers and surrounding white space, keeping offsets."""
     if "**" in span.text:
-        keep = [i for i in range(len(span.text)) if not _in_match(MARKDOWN_EMPHASIS, span.text, i)]
-        span = Span("".join(span.text[i] for i in keep), tuple(span.offsets[i] for i in keep))
+        span = _without(span, MARKDOWN_EMPHASIS)
     if "\t" in span.text.strip():
         # a table row: leading and trailing tabs are its empty first and last cells
         return span.strip(_SPACE)
     return span.strip(_SPACE + "\t")
 
 
-def _in_match(pattern: re.Pattern[str], text: str, i: int) -> bool:
-    return any(m.start() <= i < m.end() for m in pattern.finditer(text))
+def _without(span: Span, pattern: re.Pattern[str]) -> Span:
+    """The span with every match of ``pattern`` cut out, offsets kept (one pass: linear in the
+    length of the line, however many matches it holds)."""
+    parts, prev = [], 0
+    for m in pattern.finditer(span.text):
+        parts.append(span.slice(prev, m.start()))
+        prev = m.end()
+    parts.append(span.slice(prev))
+    return Span.join([p for p in parts if p])
 
 
 #: An indentation inside a line: a paragraph (or a heading) that starts there, in a text whose
@@ -604,21 +866,22 @@ def make_blocks(
     return blocks
 
 
-def read_documents(path: Path | str) -> list[DocumentText]:
+def read_documents(path: Path | str, data: bytes | None = None) -> list[DocumentText]:
     """The documents of one file, as clean blocks (InputError if it cannot be read).
 
     A text file is decoded (:func:`read_source`); an HTML page, a PDF or a Word file is read by
     its reader (``plangraph.readers``) into text laid out the same way, so every later step is
-    the same for all formats."""
+    the same for all formats. ``data``: the file's bytes when the caller read them already."""
     from .readers import read_source_file
 
-    source = read_source_file(path)
+    source = read_source_file(path, data)
     lines = source_lines(source)
     noise = find_line_noise(lines)
     noise_lines = {i for a, b, _ in noise for i in range(a, b + 1)}
     width = wrap_width(lines)
+    segments = split_documents(source, {lines[i].number for i in noise_lines})
     docs = []
-    for index, seg in enumerate(split_documents(source)):
+    for index, seg in enumerate(segments):
         # a news item's title line is the document's title, not body text
         inside = [i for i, line in enumerate(lines) if seg.first <= line.number <= seg.last]
         skip = {i for i in inside if lines[i].number == seg.first} if seg.hint else set()

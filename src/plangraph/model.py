@@ -9,6 +9,7 @@ rdf -> triples. Every extracted thing carries a ``Span`` so it can quote its sou
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +96,8 @@ class SourceFile:
     encoding: str
     line_starts: list[int] = field(default_factory=list)
     extraction: Extracted | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What reading lost or changed (bytes that did not decode, text outside every document)."""
 
     @property
     def format(self) -> str:
@@ -107,11 +110,7 @@ class SourceFile:
 
     def __post_init__(self) -> None:
         if not self.line_starts:
-            starts = [0]
-            for i, ch in enumerate(self.text):
-                if ch == "\n":
-                    starts.append(i + 1)
-            self.line_starts = starts
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
 
     @property
     def line_count(self) -> int:

@@ -7,6 +7,7 @@ readable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -77,16 +78,16 @@ def _has_blank_nodes(graph: Graph) -> bool:
     return any(isinstance(t, BNode) for triple in graph for t in triple)
 
 
-def write_trig(dataset: Dataset, path: Path) -> None:
-    """Write the named graphs of ``dataset``; blank nodes (in the ontology's OWL lists) get
-    canonical labels (rdflib.compare), so they too are the same in every build."""
+def write_trig(graphs: Dataset | Iterable[Graph], path: Path) -> None:
+    """Write the named graphs (of a Dataset, or given one by one) in IRI order, each written out
+    as soon as it is serialised; blank nodes (in the ontology's OWL lists) get canonical labels
+    (rdflib.compare), so they too are the same in every build."""
     nm = _namespaces()
-    out = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
-    graphs = [g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier]
-    for graph in sorted(graphs, key=lambda g: str(g.identifier)):
-        out.append("")
-        out.append(f"{graph.identifier.n3()} {{")
-        body = to_canonical_graph(graph) if _has_blank_nodes(graph) else graph
-        out += graph_body(body, nm)
-        out.append("}")
-    Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
+    if isinstance(graphs, Dataset):
+        default = graphs.default_graph.identifier
+        graphs = [g for g in graphs.graphs() if g.identifier != default]
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write("\n".join(f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()) + "\n")
+        for graph in sorted((g for g in graphs if len(g)), key=lambda g: str(g.identifier)):
+            body = to_canonical_graph(graph) if _has_blank_nodes(graph) else graph
+            out.write("\n".join(["", f"{graph.identifier.n3()} {{", *graph_body(body, nm), "}"]) + "\n")

@@ -36,7 +36,12 @@ class Settings:
 
     # --- reading input ----------------------------------------------------------------------
     max_file_bytes: int = 20 * 1024 * 1024
-    """A source file larger than this is refused (plans are well under 1 MB of text)."""
+    """A source file larger than this is refused (plans are well under 1 MB of text). The limit
+    applies to the bytes actually read, not only to the size the file system reports."""
+    max_undecodable_share: float = 0.01
+    """Share of a file's bytes that may fail to decode (stray invalid UTF-8 or GB18030 bytes, NUL
+    bytes) before the file is refused as not text: below it each bad byte is read as U+FFFD and
+    the build warns with the offset of each."""
     validate_on_build: bool = True
     """Run SHACL validation during `plangraph build`; violations fail the build."""
     validation_workers: int = 2
@@ -124,19 +129,35 @@ class Settings:
         return replace(self, **changes)
 
 
-class SettingError(ValueError):
-    """An environment variable holds a value its setting cannot take."""
+class SettingsError(ValueError):
+    """An environment variable that does not hold a value of its setting's type."""
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
 
 
 def _coerce(value: str, like: object) -> object:
     if like is None:
         return value or None
     if isinstance(like, bool):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+        word = value.strip().lower()
+        if word not in _TRUE + _FALSE:
+            raise ValueError("expected a boolean (bool: true/false, yes/no, on/off, 1/0)")
+        return word in _TRUE
     if isinstance(like, int):
-        return int(value)
+        try:
+            return int(value.strip().replace("_", ""))
+        except ValueError:
+            raise ValueError("expected a whole number (int)") from None
     if isinstance(like, float):
-        return float(value)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("expected a number (float)") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError("expected a finite number (float)")
+        return number
     if isinstance(like, Path):
         return Path(value)
     if isinstance(like, tuple):
@@ -152,12 +173,10 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
     for f in fields(Settings):
         key = f"PLANGRAPH_{f.name.upper()}"
         if key in environ:
-            like = getattr(base, f.name)
             try:
-                changes[f.name] = _coerce(environ[key], like)
-            except ValueError:
-                kind = type(like).__name__
-                raise SettingError(f"{key}={environ[key]!r} is not a valid {kind} ({f.name})") from None
+                changes[f.name] = _coerce(environ[key], getattr(base, f.name))
+            except ValueError as err:
+                raise SettingsError(f"{key}={environ[key]!r}: {err} (setting {f.name})") from None
     return replace(base, **changes)
 
 

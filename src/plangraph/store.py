@@ -1,24 +1,43 @@
-"""The embedded pyoxigraph store: write a build atomically, open it, query it.
+"""The embedded pyoxigraph store: write a build safely, open it, query it.
 
 A build directory holds ``plangraph.trig`` (the whole dataset, one named graph per document and
-per reference data set), ``store/`` (an on-disk pyoxigraph store of the same quads) and
-``report.json`` (what the build did). A build is written into a sibling temporary directory and
-swapped in with renames, so a failed or interrupted build leaves the previous graph in place.
+per reference data set), ``store/`` (an on-disk pyoxigraph store of the same quads),
+``sources/`` (a copy of every source file, the bytes that were read), ``report.json`` (what the
+build did) and the marker ``.plangraph-build``, which says the folder is a plangraph build.
+
+What a build promises (docs/reliability.md, "Building"):
+
+- it never deletes what plangraph did not write: ``--out`` that exists and is neither a build
+  (marker, or a folder holding only what a build writes) nor empty is refused, as are a file, the
+  current directory and any folder that contains it;
+- a build is written into a sibling temporary folder ``.NAME-new-*`` (with the marker, locked while
+  the build runs) and swapped in with one atomic exchange of the two folders (``renameat2`` with
+  ``RENAME_EXCHANGE``), so at every moment ``NAME`` holds either the old or the new complete
+  build; where the exchange is not available (not Linux, or a file system without it) two renames
+  are used and the gap between them is the only moment with no build at ``NAME``;
+- an interrupted build (exception, SIGINT, SIGTERM) removes its temporary folder; one killed
+  outright leaves it, unlocked, and the next build into the same place removes it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from . import __version__
 from .settings import get_settings
 from .sparql_check import check_complexity
 from .vocab import STANDARD_PREFIXES
@@ -33,6 +52,15 @@ SOURCES_NAME = "sources"
 EXTRACTED_NAME = "extracted"
 STORE_NAME = "store"
 REPORT_NAME = "report.json"
+SOURCES_DIR = "sources"
+#: Written into every build folder (and into its temporary folder first): plangraph may replace
+#: a folder that carries it, and never one that does not.
+MARKER_NAME = ".plangraph-build"
+#: In ``sources/``: which copy holds the source of which document.
+SOURCE_INDEX = ".index.json"
+#: Everything a build writes. A folder holding only these (with ``plangraph.trig``) and no
+#: marker is a build written before the marker existed, and may be replaced too.
+BUILD_ENTRIES = frozenset({TRIG_NAME, STORE_NAME, REPORT_NAME, SOURCES_DIR, MARKER_NAME})
 
 #: What a SPARQL query answers: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -46,34 +74,289 @@ class StoreError(Exception):
     """The build directory is missing or unreadable."""
 
 
+class OutDirError(StoreError):
+    """The output folder of a build is not one plangraph may replace."""
+
+
 def trig_path(build_dir: Path) -> Path:
     return Path(build_dir) / TRIG_NAME
 
 
+# --- what plangraph may replace -----------------------------------------------------------------
+
+
+def is_build_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder a plangraph build wrote (its marker, or only a build's files)."""
+    path = Path(path)
+    if (path / MARKER_NAME).is_file():
+        return True
+    try:
+        names = {entry.name for entry in os.scandir(path)}
+    except OSError:
+        return False
+    return TRIG_NAME in names and names <= BUILD_ENTRIES
+
+
+def _listing(path: Path, shown: int = 3) -> str:
+    names = sorted(e.name + ("/" if e.is_dir() else "") for e in os.scandir(path))
+    more = f", … ({len(names)} entries)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def check_out_dir(out: Path) -> Path:
+    """The absolute path a build may replace, or OutDirError saying why not."""
+    out = Path(out)
+    target = out.resolve()
+    here = Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise OutDirError(
+            f"--out {out}: refusing to build into the current directory or a folder that contains it "
+            "(the build would replace it); give a folder of its own, such as build/"
+        )
+    if not os.path.lexists(out):
+        return target
+    if not target.exists():
+        raise OutDirError(f"--out {out}: a broken symbolic link; refusing to replace it")
+    if not target.is_dir():
+        raise OutDirError(
+            f"--out {out}: is a file, not a build folder; refusing to replace it (choose another --out)"
+        )
+    if is_build_dir(target) or not any(os.scandir(target)):
+        return target
+    raise OutDirError(
+        f"--out {out}: exists and is not a plangraph build (it has no {MARKER_NAME} marker and holds "
+        f"{_listing(target)}); refusing to replace it: choose a new or empty folder"
+    )
+
+
+# --- the temporary folder and the swap ---------------------------------------------------------
+
+
+def _temp_prefixes(target: Path) -> tuple[str, str]:
+    return f".{target.name}-new-", f".{target.name}-old-"
+
+
+def _lock(marker: Path) -> int:
+    """Write the marker and hold an exclusive lock on it (released when the process dies, however
+    it dies: that is how the next build tells an abandoned temporary folder from a running one)."""
+    fd = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    note = {
+        "plangraph": __version__,
+        "format": 1,
+        "note": "a plangraph build folder; `plangraph build` may replace it",
+    }
+    os.write(fd, (json.dumps(note, sort_keys=True) + "\n").encode())
+    return fd
+
+
+def _abandoned(folder: Path) -> bool:
+    """A temporary folder of a build that is no longer running: its marker is not locked."""
+    try:
+        fd = os.open(folder / MARKER_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a build is writing it now
+    finally:
+        os.close(fd)
+    return True
+
+
+def remove_abandoned(target: Path) -> list[Path]:
+    """Remove the temporary folders that interrupted builds of ``target`` left beside it: those
+    that carry the marker and whose build is gone, and empty ones. Anything else is left alone."""
+    removed = []
+    target = Path(target)
+    prefixes = _temp_prefixes(target)
+    with suppress(FileNotFoundError):
+        for entry in os.scandir(target.parent):
+            if not entry.name.startswith(prefixes) or not entry.is_dir(follow_symlinks=False):
+                continue
+            folder = Path(entry.path)
+            if _abandoned(folder) or (entry.name.startswith(prefixes[1]) and is_build_dir(folder)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+            else:
+                with suppress(OSError):
+                    folder.rmdir()  # only when empty (a build killed before its marker was written)
+                    removed.append(folder)
+    return removed
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False when this
+    system or file system cannot, so the caller falls back to two renames."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class PendingBuild:
+    """A build being written: a temporary folder beside its target, carrying the locked marker.
+
+    ``commit()`` swaps it in; leaving the ``with`` block without committing (nothing to write, an
+    exception, SIGINT or SIGTERM turned into an exception) removes it. Creating one checks the
+    target (:func:`check_out_dir`) and removes what interrupted builds left behind."""
+
+    def __init__(self, target: Path):
+        self.target = check_out_dir(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(self.target)
+        self.path = Path(tempfile.mkdtemp(prefix=_temp_prefixes(self.target)[0], dir=self.target.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        self.path.chmod(0o777 & ~umask)  # mkdtemp's 0700 would hide the build from its readers
+        self._lock: int | None = _lock(self.path / MARKER_NAME)
+        self.committed = False
+
+    def __enter__(self) -> PendingBuild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.discard()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._release()
+
+    def commit(self) -> None:
+        """Put the new build at the target; the old one (if any) is removed after the swap."""
+        for name in (TRIG_NAME, REPORT_NAME, MARKER_NAME):
+            if (self.path / name).is_file():
+                with open(self.path / name, "rb") as f:
+                    os.fsync(f.fileno())
+        old: Path | None = None
+        if os.path.lexists(self.target):
+            check_out_dir(self.target)  # again: something may have been put there meanwhile
+            if exchange(self.path, self.target):
+                old = self.path
+            else:
+                old = Path(tempfile.mkdtemp(prefix=_temp_prefixes(self.target)[1], dir=self.target.parent))
+                os.replace(self.target, old)  # the window with no build at the target: until the next line
+                os.replace(self.path, self.target)
+        else:
+            os.rename(self.path, self.target)
+        self.committed = True
+        _fsync_dir(self.target.parent)
+        self._release()
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 @contextmanager
 def atomic_build_dir(build_dir: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory; on success it replaces ``build_dir`` atomically.
+    """Yield a fresh temporary build folder; on success it replaces ``build_dir`` atomically, on an
+    exception it is removed and ``build_dir`` is untouched (see :class:`PendingBuild`)."""
+    with PendingBuild(build_dir) as pending:
+        yield pending.path
+        pending.commit()
 
-    The old build is renamed aside, the new one renamed into place, then the old one removed, so
-    at every moment either the old or the new complete build is at ``build_dir``. On an exception
-    the temporary directory is removed and ``build_dir`` is untouched.
-    """
-    build_dir = Path(build_dir).resolve()
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-new-", dir=build_dir.parent))
+
+# --- source copies -----------------------------------------------------------------------------
+
+
+class SourceCopies:
+    """The copies of the source files in a build's ``sources/``: the bytes that were read, each
+    under its own file name unless another source of the build took that name with other bytes,
+    then under ``NAME.<digest>.EXT``. Two files never share a copy unless their bytes are equal."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.files: dict[str, dict[str, Any]] = {}  # copy name -> {input, sha256, bytes}
+        self.documents: dict[str, str] = {}  # document IRI -> copy name
+
+    def add(self, path: Path, data: bytes, source: SourceFile | None = None) -> str:
+        """Store the bytes read from ``path``; the name of the copy. For a converted original
+        (``source`` read from HTML, PDF or Word) the text its offsets index into is kept beside it."""
+        name = self._copy(path, data)
+        if source is not None and source.extraction is not None:
+            _save_extraction(self.folder / name, source)
+        return name
+
+    def _copy(self, path: Path, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        name = Path(path).name
+        for candidate in (name, f"{Path(name).stem}.{digest[:12]}{Path(name).suffix}"):
+            if candidate.startswith(".") or candidate == SOURCE_INDEX:
+                continue
+            held = self.files.get(candidate)
+            if held is None:
+                (self.folder / candidate).write_bytes(data)
+                self.files[candidate] = {"input": str(path), "sha256": digest, "bytes": len(data)}
+                return candidate
+            if held["sha256"] == digest:
+                return candidate
+        candidate = f"source.{digest[:16]}"
+        if candidate not in self.files:
+            (self.folder / candidate).write_bytes(data)
+            self.files[candidate] = {"input": str(path), "sha256": digest, "bytes": len(data)}
+        return candidate
+
+    def keep_only(self, names: set[str]) -> None:
+        """Remove the copies no written document refers to (their files were left out)."""
+        for name in sorted(set(self.files) - names):
+            (self.folder / name).unlink(missing_ok=True)
+            for extracted in extracted_paths(self.folder / name):
+                extracted.unlink(missing_ok=True)
+            del self.files[name]
+
+    def write_index(self) -> None:
+        index = {"documents": self.documents, "files": self.files}
+        (self.folder / SOURCE_INDEX).write_text(
+            json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+
+def source_copy(sources_dir: Path, document: str) -> Path | None:
+    """The copy of the source of ``document`` (an IRI) in a build's ``sources/`` folder, by the
+    build's index (None for a document it does not know, or a build made before the index)."""
+    index = Path(sources_dir) / SOURCE_INDEX
     try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if build_dir.exists():
-        old = build_dir.parent / f".{build_dir.name}-old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(build_dir, old)
-    os.replace(tmp, build_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        documents = _read_index(str(index), index.stat().st_mtime_ns)
+    except (OSError, ValueError):
+        return None
+    name = documents.get(document)
+    if not isinstance(name, str) or Path(name).name != name or name.startswith("."):
+        return None  # the index is data: only bare names inside the folder are ever opened
+    path = Path(sources_dir) / name
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=4)
+def _read_index(path: str, mtime_ns: int) -> dict[str, str]:
+    """The index's document -> copy map (read again when the file changes: a new build)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return dict(data.get("documents", {}))
 
 
 def extracted_paths(source_copy: Path) -> tuple[Path, Path]:
@@ -82,23 +365,17 @@ def extracted_paths(source_copy: Path) -> tuple[Path, Path]:
     return folder / f"{Path(source_copy).name}.txt", folder / f"{Path(source_copy).name}.map.json"
 
 
-def save_source(sources_dir: Path, source: SourceFile) -> Path:
-    """Copy a source file into a build's ``sources/`` folder (once); for a converted original
-    also write the text its mention offsets index into and the map back to the original (with a
-    PDF's page texts). Returns the copy's path."""
-    copy = Path(sources_dir) / source.name
-    if copy.exists():
-        return copy
-    shutil.copyfile(source.path, copy)
-    if source.extraction is not None:
-        text_path, map_path = extracted_paths(copy)
-        text_path.parent.mkdir(exist_ok=True)
-        text_path.write_text(source.text, encoding="utf-8")
-        origin = source.extraction.origin.to_json()
-        if source.extraction.page_texts:
-            origin["pages"] = source.extraction.page_texts
-        map_path.write_text(json.dumps(origin, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return copy
+def _save_extraction(copy: Path, source: SourceFile) -> None:
+    """Beside the copy of a converted original: the text its mention offsets index into, and the
+    map back to the original (with a PDF's page texts)."""
+    assert source.extraction is not None
+    text_path, map_path = extracted_paths(copy)
+    text_path.parent.mkdir(exist_ok=True)
+    text_path.write_text(source.text, encoding="utf-8")
+    origin = source.extraction.origin.to_json()
+    if source.extraction.page_texts:
+        origin["pages"] = source.extraction.page_texts
+    map_path.write_text(json.dumps(origin, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def write_store(trig_file: Path, store_dir: Path) -> None:

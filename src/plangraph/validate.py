@@ -13,12 +13,16 @@ triple is never published.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import multiprocessing
+import os
+import signal
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +35,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from . import store
 from .model import InputError
 from .readers import stored_text
 from .settings import get_settings
@@ -252,8 +257,18 @@ class _QueryCachingGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _run_shacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
-    """Validate ``data`` in place (it is a private copy) and return the results graph."""
+@lru_cache(maxsize=2)
+def _axioms(ontology: Graph) -> Graph:
+    """The RDFS and OWL axioms of the ontology, as pyshacl mixes them into the data it validates
+    (its ``inoculate``), made once: a document graph is given them for the time of its check."""
+    from pyshacl.rdfutil.inoculate import inoculate
+
+    return inoculate(Graph(), ontology)  # type: ignore[arg-type]  # pyshacl types it as its DataGraph union
+
+
+def _run_shacl(data: Graph, shapes: Graph, ontology: Graph | None) -> Graph:
+    """Validate ``data`` in place and return the results graph. With ``ontology`` pyshacl mixes its
+    axioms into ``data`` (so ``data`` must be a private copy); without it, they are already there."""
     _conforms, results, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -320,18 +335,20 @@ def validate_document_graph(
     """Validate one document's named graph with the reference data it links to."""
     shapes = shapes if shapes is not None else load_shapes()
     ontology = ontology if ontology is not None else load_ontology()
-    data = _QueryCachingGraph()
-    data += graph
-    data += _reference_closure(graph, references)
     documents = _documents_in(graph, _document_classes(ontology))
     name = str(documents[0]) if len(documents) == 1 else str(graph.identifier)
     records = []
     if not documents:
         records.append(_finding(name, "The document graph holds no pg:Document.", graph.identifier))
+    # What validation needs beyond the document's own triples (the reference data it links to, its
+    # source text) is added to the graph for the time of the check and removed after, so that no
+    # copy of the document graph is made (memory per heading stays one graph's worth).
+    extra = [t for t in _reference_closure(graph, references) if t not in graph]
+    extra += [t for t in _axioms(ontology) if t not in graph]
     for doc in documents:
         text = None if source_texts is None else source_texts.get(str(doc))
         if text is not None:
-            data.add((doc, PG.sourceText, Literal(text)))
+            extra.append((doc, PG.sourceText, Literal(text)))
         elif source_texts is not None:
             records.append(
                 _finding(
@@ -341,7 +358,13 @@ def validate_document_graph(
                     "Warning",
                 )
             )
-    records += _records(_run_shacl(data, shapes, ontology), shapes, name)
+    data = _QueryCachingGraph(store=graph.store, identifier=graph.identifier)
+    try:
+        data.addN((s, p, o, data) for s, p, o in extra)
+        records += _records(_run_shacl(data, shapes, None), shapes, name)
+    finally:
+        for triple in extra:
+            data.remove(triple)
     return records
 
 
@@ -385,11 +408,28 @@ def _run_forked(index: int) -> list[ValidationRecord]:
     return _forked_job.run(index)
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker is killed when the build that forked it dies, however it dies
+    (kill -9 included: Linux ``PR_SET_PDEATHSIG``), and leaves SIGINT and SIGTERM to the parent,
+    which stops the pool itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with suppress(AttributeError, OSError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above: nobody will collect us
+        os._exit(1)
+
+
 def _run_jobs(job: _Job, workers: int) -> list[list[ValidationRecord]]:
     """The records of each document graph, then those of the reference data.
 
     pyshacl is pure Python, so documents are validated in parallel in forked processes (which
-    inherit the parsed graphs) when there are several and fork is available; largest first.
+    inherit the parsed graphs) when there are several and fork is available; largest first. The
+    workers die with the process that forked them, and are stopped when it is interrupted.
     """
     count = len(job.documents) + (1 if job.references else 0)
     sizes = [len(g) for g in job.documents] + [sum(len(g) for g in job.references)]
@@ -400,12 +440,17 @@ def _run_jobs(job: _Job, workers: int) -> list[list[ValidationRecord]]:
     order = sorted(range(count), key=lambda i: -sizes[i])
     global _forked_job
     _forked_job = job
+    # Objects the workers only read stay out of the garbage collector's passes, so a worker does not
+    # copy the parent's pages by touching them (copy-on-write after fork).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            by_index = dict(zip(order, pool.map(_run_forked, order), strict=True))
+        with context.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            # ``with`` ends in pool.terminate(): on an exception or an interrupt, no worker outlives it
+            by_index = dict(zip(order, pool.imap(_run_forked, order, chunksize=1), strict=True))
     finally:
         _forked_job = None
+        gc.unfreeze()
     return [by_index[i] for i in range(count)]
 
 
@@ -419,9 +464,22 @@ def validate_dataset(
     mapping is reported as a warning; with no mapping at all the quote checks are skipped.
     ``workers`` processes validate documents in parallel (default: setting ``validation_workers``).
     """
+    documents, references = _named_graphs(ds)
+    return validate_graphs(documents, references, source_texts, workers)
+
+
+def validate_graphs(
+    documents: list[Graph],
+    references: list[Graph],
+    source_texts: Mapping[str, str] | None = None,
+    workers: int | None = None,
+) -> ValidationResult:
+    """:func:`validate_dataset` over the named graphs themselves: one graph per document, and the
+    reference graphs (regions, industry scheme; the ontology comes from its file)."""
     started = time.perf_counter()
     shapes, ontology = load_shapes(), load_ontology()
-    documents, references = _named_graphs(ds)
+    documents = sorted((g for g in documents if len(g)), key=lambda g: str(g.identifier))
+    references = [g for g in references if len(g) and g.identifier != ONTOLOGY_GRAPH]
     job = _Job(documents, references, source_texts, shapes, ontology)
     workers = get_settings().validation_workers if workers is None else workers
     result = ValidationResult()
@@ -434,6 +492,21 @@ def validate_dataset(
         result.quotes_checked += sum(1 for d in doc_iris if source_texts and str(d) in source_texts)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def validate_references(references: list[Graph]) -> list[ValidationRecord]:
+    """The findings about the reference graphs alone (after documents were left out of a build,
+    its reference data is made again from the documents kept and checked again)."""
+    references = [g for g in references if len(g) and g.identifier != ONTOLOGY_GRAPH]
+    return _validate_reference_data(references, load_shapes(), load_ontology()) if references else []
+
+
+def document_of(record: ValidationRecord, graph_documents: Mapping[str, str]) -> str | None:
+    """The document IRI a finding is about (``graph_documents``: graph name -> document IRI), or
+    None for the reference data."""
+    if record.document == REFERENCE_DATA:
+        return None
+    return graph_documents.get(record.document, record.document)
 
 
 # --- a built TriG file -------------------------------------------------------------------------
@@ -474,12 +547,15 @@ def load_trig(path: Path) -> Dataset:
 
 
 def find_source_texts(ds: Dataset, search_dirs: list[Path]) -> dict[str, str]:
-    """Map each document IRI to its source text, found by its pg:sourceFile in ``search_dirs``."""
+    """Map each document IRI to its source text: the copy a build's index names for it, else the
+    file named by its pg:sourceFile, in ``search_dirs``."""
     texts: dict[str, str] = {}
     for graph in _named_graphs(ds)[0]:
         for doc, name in graph.subject_objects(PG.sourceFile):
-            for folder in search_dirs:
-                candidate = Path(folder) / str(name)
+            copies = [store.source_copy(Path(folder), str(doc)) for folder in search_dirs]
+            for candidate in [c for c in copies if c is not None] + [
+                Path(f) / str(name) for f in search_dirs
+            ]:
                 if not candidate.is_file():
                     continue
                 try:

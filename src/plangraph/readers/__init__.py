@@ -7,7 +7,7 @@ page saved under a wrong name (an HTML page called ``….pdf``) is still read as
 
 Each reader returns a :class:`~plangraph.readers.base.Extracted`: the text later stages read
 (and mention offsets index into) and the map back to the original. A build keeps both beside
-the copy of the original (``store.save_source``), and :func:`stored_text` finds them again.
+the copy of the original (``store.SourceCopies``), and :func:`stored_text` finds them again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import InputError, SourceFile
-from ..settings import get_settings
 from .base import Extracted, SourceMap
 
 
@@ -119,25 +118,17 @@ def format_of(path: Path, data: bytes) -> Format | None:
     return None
 
 
-def read_source_file(path: Path | str) -> SourceFile:
-    """Read one input file of any supported format, or raise InputError naming it and the problem."""
-    from ..ingest import _check_is_text, read_source
+def read_source_file(path: Path | str, data: bytes | None = None) -> SourceFile:
+    """Read one input file of any supported format, or raise InputError naming it and the problem.
+    ``data``: the file's bytes when the caller has read them already (:func:`ingest.read_bytes`,
+    which refuses devices, FIFOs and oversized files before reading)."""
+    from ..ingest import _check_is_text, read_bytes, read_source
 
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
-    limit = get_settings().max_file_bytes
-    if size > limit:
-        raise InputError(path, f"too large ({size} bytes; limit max_file_bytes={limit})")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+    data = read_bytes(path) if data is None else data
     fmt = format_of(path, data)
     if fmt is None:
-        return read_source(path)  # a text file, exactly as before
+        return read_source(path, data)  # a text file, exactly as before
     extracted = fmt.read(data, str(path))
     _check_is_text(extracted.text, str(path))
     return SourceFile(

@@ -156,7 +156,7 @@ async def add_context(engine: QueryEngine, sources: SourceTexts, mentions: list[
         if m.document is None or m.start is None or m.end is None:
             continue
         m.source_file = files.get(m.document.value, "")
-        text = sources.text(m.source_file) if m.source_file else None
+        text = sources.text(m.source_file, m.document.value) if m.source_file else None
         if text is None or not (0 <= m.start <= m.end <= len(text)):
             continue
         m.before, quoted, m.after = context_of(text, m.start, m.end)
@@ -414,7 +414,7 @@ async def source_view(
         return None
     doc = Term("uri", document)
     await label_terms(engine, [doc])
-    text = sources.text(files[document])
+    text = sources.text(files[document], document)
     view = SourceView(doc, files[document], text, found)
     if found and text is not None and found.start is not None and found.end is not None:
         if not (0 <= found.start <= found.end <= len(text)):

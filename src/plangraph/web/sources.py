@@ -1,6 +1,7 @@
 """The text of source documents, for the source view and the sentences around mentions.
 
-A build copies every source file to ``build/sources/<file name>``; mention offsets are 0-based,
+A build copies every source file to ``build/sources/`` (under its own name unless two inputs share
+it; ``sources/.index.json`` says which copy is whose, :func:`plangraph.store.source_copy`); mention offsets are 0-based,
 end-exclusive indexes into the *decoded* text, so files are decoded exactly as the build decoded
 them (:func:`plangraph.ingest.read_source`), and for an HTML page, a PDF or a Word file into the
 text the build extracted (``sources/extracted/``, :func:`plangraph.readers.stored_text`). File names come from the graph (``pg:sourceFile``), which
@@ -13,6 +14,8 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..store import source_copy
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,14 @@ class SourceTexts:
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[str, float], str] = OrderedDict()
 
-    def path(self, name: str) -> Path | None:
+    def path(self, name: str, document: str | None = None) -> Path | None:
+        """The source file of ``document`` by the build's index of its copies (two inputs of one
+        name have two copies), else the file called ``name``, in the first folder that has it."""
+        if document is not None:
+            for folder in self.folders:
+                copy = source_copy(folder, document)
+                if copy is not None:
+                    return copy
         if not safe_name(name):
             return None
         for folder in self.folders:
@@ -52,8 +62,8 @@ class SourceTexts:
                 return candidate
         return None
 
-    def text(self, name: str) -> str | None:
-        path = self.path(name)
+    def text(self, name: str, document: str | None = None) -> str | None:
+        path = self.path(name, document)
         if path is None:
             return None
         key = (str(path), path.stat().st_mtime)
