@@ -747,7 +747,7 @@ def priorities(
     for (row, column), found in hits.items():
         evidence = [e for x, ind in sorted(found) for e in quotes.get((x, str(PG.promotesIndustry), ind), [])]
         cells[(row, column)] = dedupe(with_role(evidence, "pg:promotesIndustry"))
-    rows = sorted({row for row, _ in hits} | ({row_of(d) for d in (chosen or infos)} - {None}))
+    rows = sorted({row for row, _ in hits} | {r for d in (chosen or infos) if (r := row_of(d)) is not None})
     refs = describe(store, set(rows) | set(columns))
     row_documents: dict[str, list[str]] = defaultdict(list)
     for d in sorted(chosen or infos):
@@ -755,9 +755,10 @@ def priorities(
         if row:
             row_documents[row].append(d)
     if by == "document":  # a document is shown as its place and period: 营口市 2016–2020
-        places = describe(store, {infos[r].place for r in rows if r and infos[r].place})
+        places = describe(store, {p for r in rows if (p := infos[r].place)})
         for r in rows:
-            place = places[infos[r].place].label if infos[r].place else ""
+            at = infos[r].place
+            place = places[at].label if at else ""
             refs[r] = NodeRef(r, f"{place} {infos[r].period}".strip() or refs[r].label, refs[r].type)
     ordered_rows = sorted((refs[r] for r in rows if r), key=lambda r: r.label)
     return PriorityMatrix(by, ordered_rows, [refs[c] for c in columns], cells, dict(row_documents))

@@ -83,6 +83,10 @@ class Jurisdiction:
     span: Span | None  # the evidence in the text (None when it is the file name)
 
 
+def _level(region: Region | None) -> str | None:
+    return region.level if region is not None else None
+
+
 def _joined(blocks: list[Block]) -> Span:
     return Span.join([b.span for b in blocks])
 
@@ -136,7 +140,7 @@ class _Reader:
         hits = [h for h in self.gazetteer.candidates(name) if h.kind < 2]  # full or former names
         if not hits and region is not None:
             return region
-        fitting = [h for h in hits if self.gazetteer.get(h.code).level in wanted] if wanted else hits
+        fitting = [h for h in hits if _level(self.gazetteer.get(h.code)) in wanted] if wanted else hits
         hits = fitting or hits
         codes = sorted({h.code for h in hits})
         if len(codes) == 1:

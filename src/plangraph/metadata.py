@@ -364,7 +364,8 @@ def _report_conventions(meta: Metadata, doc: DocumentText, gazetteer: Gazetteer)
     the conventional "2026年XX政府工作报告"; both are marked as derived."""
     if meta.region_code is None:
         return
-    national = meta.region_code == gazetteer.nation().code if gazetteer.nation() else False
+    nation = gazetteer.nation()
+    national = nation is not None and meta.region_code == nation.code
     name = _region_label(meta.region_code, gazetteer)
     if meta.issuer is None:
         meta.issuer = (

@@ -72,17 +72,23 @@ def _cell(term: object) -> str:
     return str(term)
 
 
+def _written(data: bytes | None) -> str:
+    """What pyoxigraph's ``serialize`` wrote (bytes, since no output file is given)."""
+    assert data is not None
+    return data.decode("utf-8")
+
+
 def format_results(results: object, fmt: str = "table") -> str:
     """Render query results as an aligned table, JSON (SPARQL results), CSV or TSV."""
     if isinstance(results, ox.QueryBoolean | bool):
         return ("true" if bool(results) else "false") + "\n"
     if isinstance(results, ox.QueryTriples):
-        return results.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return _written(results.serialize(format=ox.RdfFormat.TURTLE))
     assert isinstance(results, ox.QuerySolutions)
     if fmt == "json":
-        return results.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+        return _written(results.serialize(format=ox.QueryResultsFormat.JSON)) + "\n"
     if fmt == "tsv":
-        return results.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+        return _written(results.serialize(format=ox.QueryResultsFormat.TSV))
     names = [v.value for v in results.variables]
     rows = [[_cell(sol[name]) for name in names] for sol in results]
     if fmt == "csv":

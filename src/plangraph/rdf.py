@@ -444,7 +444,7 @@ class DocumentGraph:
         if project.investment:
             amount = project.investment
             value = Literal(amount.value, datatype=XSD.decimal)
-            self.relation(node, PG.investment, value, amount.evidence)  # type: ignore[arg-type]
+            self.relation(node, PG.investment, value, amount.evidence)
             self.add(node, PG.investmentCurrency, Literal(amount.unit))
             self.add(node, PG.investmentText, Literal(amount.text))
         if project.location:

@@ -192,6 +192,7 @@ def heading_candidate(block: Block, glued: bool = False) -> _Candidate | None:
     scheme, m = found
     label = m.group(0)
     rest = text[m.end() :]
+    number: int | None
     if scheme == "decimal":  # "1.1": the second number counts the siblings
         number = int(re.split(r"[.．]", label)[-1])
     else:
@@ -353,7 +354,8 @@ def _clause_names(clause: str) -> list[str]:
 
 def _clause_items(block: Block, group: str | None, first_number: int) -> list[BoxItem]:
     """Unnumbered items printed as clauses separated by ；, each named by its first phrase."""
-    items, pos = [], 0
+    items: list[BoxItem] = []
+    pos = 0
     for clause in re.split(r"[；;]", block.text):
         for name in _clause_names(clause.strip().rstrip("。.")):
             offset = block.text.find(name, pos)

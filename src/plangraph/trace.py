@@ -365,17 +365,18 @@ def _via_sections(store: ox.Store, targets: set[str]) -> list[_Found]:
     for proj, box, item, order, group in sorted(listed, key=str):
         by_group = named_in(group)
         named = by_group or named_in(titles.get(box))
-        goal_set = goals[nearest[box]] if nearest[box] else set()
+        near = nearest[box]
+        goal_set = goals[near] if near else set()
         by_section = (named & goal_set if named else goal_set) & targets
         by_title = (named - goal_set) & targets
         if by_section or by_title:
             hits.append((proj, box, item, order, group if by_group else None, by_section, by_title))
     if not hits:
         return []
-    divisions = {nearest[h[1]] for h in hits} - {None}
+    divisions = {d for h in hits if (d := nearest[h[1]]) is not None}
     served = {h[1] for h in hits}
-    goal_quotes = statement_quotes(store, divisions)  # type: ignore[arg-type]
-    heading = mentions_of(store, divisions | served | {h[0] for h in hits})  # type: ignore[operator]
+    goal_quotes = statement_quotes(store, divisions)
+    heading = mentions_of(store, divisions | served | {h[0] for h in hits})
     doc_of = {
         x: d for x, d in select_for(store, "x", served, "SELECT ?x ?d WHERE { {VALUES} ?x pg:document ?d }")
     }
@@ -389,8 +390,10 @@ def _via_sections(store: ox.Store, targets: set[str]) -> list[_Found]:
         number = item if isinstance(item, int) else None
         position = order if isinstance(order, int) else None
         for ind in sorted(by_section):
+            # by_section is empty unless the box has a goal-setting division
+            assert div is not None
             goal = with_role(goal_quotes.get((div, promotes, ind), []), "pg:promotesIndustry")
-            goal = goal or with_role(heading.get(div, [])[:1], "division")  # type: ignore[arg-type]
+            goal = goal or with_role(heading.get(div, [])[:1], "division")
             via = [
                 (box, "pg:listedIn", True),
                 (div, "dcterms:isPartOf", True),

@@ -347,11 +347,11 @@ def _grid(
                 owner[(r, c)] = owner.get((r - 1, c), (r - 1, c))
     cells: dict[tuple[int, int], list[_Char]] = {}
     for ch in chars:
-        c = next((k for k in range(cols_n) if xs[k] <= ch.cx <= xs[k + 1]), None)
-        r = next((k for k in range(rows_n) if ys[k + 1] <= ch.cy <= ys[k]), None)
-        if r is None or c is None:
+        at_col = next((k for k in range(cols_n) if xs[k] <= ch.cx <= xs[k + 1]), None)
+        at_row = next((k for k in range(rows_n) if ys[k + 1] <= ch.cy <= ys[k]), None)
+        if at_row is None or at_col is None:
             continue
-        cells.setdefault(owner.get((r, c), (r, c)), []).append(ch)
+        cells.setdefault(owner.get((at_row, at_col), (at_row, at_col)), []).append(ch)
     if not cells:
         return None
     grid: list[list[list[_Char] | None]] = []

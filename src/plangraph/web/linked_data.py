@@ -418,7 +418,7 @@ _STATUS_MEANING = {
 
 
 #: A path no route matches (a newline in it) gets the framework's JSON 404, the others plain text.
-_NOT_FOUND_CONTENT = {"text/plain": {}, "application/json": {}}
+_NOT_FOUND_CONTENT: dict[str, Any] = {"text/plain": {}, "application/json": {}}
 
 
 def _data_iri(path: str) -> str | None:

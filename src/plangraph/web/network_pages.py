@@ -13,7 +13,7 @@ import hashlib
 import json
 from functools import cache
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
@@ -154,7 +154,8 @@ def network_pages_router(engine: QueryEngine, settings: Settings) -> APIRouter:
             "values": None,
             "matrix": None,
         }
-        filters: dict = {}
+        filters: dict[str, Any] = {}
+        params: dict[str, Any]
         if chosen_docs:
             filters["documents"] = chosen_docs
         if places.strip():
