@@ -94,10 +94,10 @@ def test_an_unknown_indicator_becomes_a_candidate_keyed_by_its_comparison_form()
 
 
 def test_the_published_scheme_is_generated_from_the_tables() -> None:
-    """ontology/indicators.ttl is what scripts/build_indicator_scheme.py makes of the tables."""
+    """ontology/indicators.ttl is what scripts/build_schemes.py makes of the tables."""
     published = Graph().parse(get_settings().ontology_dir / "indicators.ttl", format="turtle")
     expected = Graph().parse(data=indicators.scheme_graph().serialize(format="turtle"), format="turtle")
-    assert isomorphic(published, expected), "run scripts/build_indicator_scheme.py"
+    assert isomorphic(published, expected), "run scripts/build_schemes.py"
 
 
 def test_every_concept_names_its_sources_and_its_unit() -> None:

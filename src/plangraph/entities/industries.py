@@ -2,7 +2,7 @@
 
 The scheme is curated in ``reference/industries.tsv`` (one concept a line: key, labels,
 broader concepts, a GB/T 4754-2017 or 战略性新兴产业分类(2018) code where one fits) and published as
-``ontology/industries.ttl`` (``scripts/build_industry_scheme.py``). A wording of the text resolves
+``ontology/industries.ttl`` (``scripts/build_schemes.py``). A wording of the text resolves
 to a concept through its labels after normalising (NFKC, no spaces, trailing 产业/行业/业 trimmed).
 An industry the scheme lacks becomes a *candidate* concept keyed by ``vocab.name_key`` of its
 trimmed name, typed ``pg:CandidateIndustry`` so a curator can review it.
