@@ -139,7 +139,18 @@ def test_enumerations_split_only_where_the_parts_stand_alone():
     ]
     assert _names("重点发展汽车及零部件产业。") == ["汽车及零部件产业"]
     assert ind.resolve_industry("汽车及零部件") == "auto"
-    assert _names("重点发展光伏新能源及电子信息产业。") == ["光伏新能源", "电子信息产业"]
+    # One item with its own 产业 names one industry (the gold of 锦州 keeps 光伏新能源及电子信息);
+    # in a longer list 及 joins two (营口: 新材料及港口物流 are 新材料 and 港口物流).
+    assert _names("重点发展光伏新能源及电子信息产业。") == ["光伏新能源及电子信息产业"]
+    assert _names("鲅鱼圈板块重点发展钢铁精深加工、健康食品、新材料及港口物流、现代服务业；") == [
+        "钢铁精深加工",
+        "健康食品",
+        "新材料",
+        "港口物流",
+        "现代服务业",
+    ]
+    assert _names("——新能源及新能源汽车产业。新能源产业力争建成") == ["新能源", "新能源汽车产业"]
+    assert _names("五、大力发展普惠可及养老服务") == ["养老服务"]  # 可及 is a word, not a joiner
 
 
 def test_lists_that_say_where_or_with_whom_are_not_goals():
