@@ -152,9 +152,30 @@ def _label_index_at(path: Path) -> dict[str, str]:
 
 
 def resolve_industry(name: str) -> str | None:
-    """The curated concept key for a wording of the text, or None."""
+    """The curated concept key for a wording of the text, or None. A wording the scheme does not
+    know that is a known industry behind grouping words (高端金融业, 特色旅游业, 优质高效渔业) is
+    that industry; not where what is left is a sector as a whole (传统服务业 is an umbrella) or a
+    public activity (未来健康, 民族教育)."""
     core = industry_core(name)
-    return _label_index_at(_table_path()).get(core) if core else None
+    if not core:
+        return None
+    index = _label_index_at(_table_path())
+    if core in index:
+        return index[core]
+    rest = display_name(name)
+    while True:
+        word = next((w for w in _UMBRELLA_WORDS if rest.startswith(w) and len(rest) - len(w) >= 2), None)
+        if word is None:
+            return None
+        rest = rest[len(word) :]
+        if rest in _UMBRELLA_EXACT or rest in _UMBRELLA_RESTS:
+            continue
+        key = index.get(industry_core(rest))
+        if key:
+            # 未来健康, 民族教育: not where the known part names a public activity; 绿色制造: not
+            # where it names a sector as a whole
+            public = rest in _ACTIVITY_HEADS or rest in _PUBLIC_SERVICES
+            return None if public or scheme()[key].label in _UMBRELLA_EXACT else key
 
 
 def candidate_key(name: str) -> str:
@@ -376,20 +397,25 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
 
 
 def _known_head(text: str) -> bool:
-    """Whether a curated label of two characters or more ends ``text`` after a modifier of whole
-    words that is neither a grouping word nor a verb (健康|食品 under 食品; not 未来|健康, 特色|食品,
-    继续|教育)."""
-    core = industry_core(text)
+    return _head_concept(text) is not None
+
+
+def _head_concept(text: str) -> str | None:
+    """The curated concept whose label of two characters or more ends ``text`` after a modifier of
+    whole words that is neither a grouping word nor a verb (健康|食品 under 食品, 订单|农业 under
+    农业; not 未来|健康, 特色|食品, 继续|教育): a narrower wording the scheme does not know."""
+    core = display_name(text)
     index = _label_index_at(_table_path())
-    edges = {t.end: t for t in tokens(core)}
+    edges = {t.end for t in tokens(core)}
     for start in range(2, len(core) - 1):
         head, modifier = core[start:], core[:start]
-        if head not in index or start not in edges or is_public_service(head) or head in _ACTIVITY_HEADS:
+        key = index.get(industry_core(head))
+        if not key or start not in edges or is_public_service(head) or head in _ACTIVITY_HEADS:
             continue
         if modifier.startswith(_UMBRELLA_WORDS) or any(t.pos.startswith("v") for t in tokens(modifier)):
             continue
-        return True
-    return False
+        return key
+    return None
 
 
 # Trigger verbs that set a goal, longest first so "重点发展" wins over "发展".
@@ -493,6 +519,7 @@ def _minor_items(piece: str, base: int, binds: bool = False) -> Iterator[tuple[s
             return
     # judged without their modifiers (…的) and scope words (东部畜牧和林特产品)
     texts = [_without_scope(p.strip().split(_OF)[-1]) for p, _ in parts]
+    texts[-1] = _TAIL.sub("", _COUNTED.sub("", texts[-1]))  # 钢铁及深加工四个主导产业
     if _WITH in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
         return  # "装备制造产业与先进国家进行投资合作": 与 is "with" here, not "and"
     if any(len(t) < 2 or _DEPENDENT.match(t) for t in texts):
@@ -551,6 +578,9 @@ def _strip_item(item: str, offset: int) -> tuple[str, int]:
         item = _COUNTED.sub("", item)
         item = _TAIL.sub("", item)
     item = item.strip()
+    grouped = _GROUPED.match(item)
+    if grouped and not resolve_industry(item) and resolve_industry(grouped.group(1)):
+        item = grouped.group(1)  # "做强农产品加工主导产业": its role is no part of its name
     scope = _SCOPE.match(item)
     if scope and not resolve_industry(item) and resolve_industry(item[scope.end() :]):
         item, offset = item[scope.end() :], offset + scope.end()
@@ -646,6 +676,8 @@ def _deng_list(
         after = after[: where.start()]  # "等业态向自贸区集聚": where the items go is no part of them
     joined = _MINOR_SPLIT.search(after)
     if joined and after[: joined.start()].endswith(_SECTOR_CLOSERS):
+        if after[joined.end() :] in _NON_INDUSTRY_CLOSERS:
+            return  # "等产业和产品": the items are industries and products at once
         after = after[: joined.start()]  # "等新兴金融业态和金融配套服务机构": the first closer says
     if _NON_INDUSTRY_END.search(after):
         return
@@ -673,7 +705,7 @@ def _deng_list(
         yield IndustryMention(name, offset, offset + len(name), "class" if how == "list" else how)
     for item, item_offset in items:
         item_name, item_offset = _strip_item(item, item_offset)
-        key = resolve_industry(item_name)
+        key = resolve_industry(item_name) or _head_concept(item_name)
         if key and parent and _is_narrower(key, parent):
             yield IndustryMention(item_name, item_offset, item_offset + len(item_name), how)
 
