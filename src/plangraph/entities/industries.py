@@ -455,6 +455,7 @@ _FIELD_CLOSER = _RULES.regex("field_closer")
 #: A list whose items are brought together rather than developed: "促进A与B融合发展".
 _JOINED_UP = _RULES.regex("joined_up")
 _ONE_BODY = _RULES.regex("one_body")
+_ACTOR_ENTERS = _RULES.regex("actor_enters")
 _ADVERBIAL = _RULES.regex("adverbial")
 _SECTOR_CHAIN = _RULES.regex("sector_suffix_chain")
 #: "等业态向自贸区集聚": a preposition after the closer starts where the items go.
@@ -614,6 +615,8 @@ def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMen
         return  # "集A、B为一体的…": the parts of one thing, not goals
     if _JOINED_UP.search(clause):
         return  # "促进A与B融合发展": A and B are brought together, not set as goals
+    if _ACTOR_ENTERS.match(clause):
+        return  # "支持企业进入市政、旅游…等领域": fields an actor enters, not goals
     entries: list[tuple[str, int, bool]] = []  # (item, offset, lenient)
     head, head_base = clause, base
     m = _YI_WEI.match(clause)
