@@ -17,6 +17,7 @@ industry that names X as its 重点发展区域 / 载体.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 _RULES = rules("parks")
 #: Name endings, longest first, and the kind (pg:parkKind) each gives.
 _KIND = _RULES.label_of("head_kinds")
+# Names are compared after NFKC (区（园） is read as 区(园) once cleaned): both forms are endings.
+_KIND.update({unicodedata.normalize("NFKC", e): kind for e, kind in list(_KIND.items())})
 _ENDINGS: list[tuple[str, str]] = sorted(_KIND.items(), key=lambda e: -len(e[0]))
 _ENDING_RE = re.compile("|".join(re.escape(e) for e, _ in _ENDINGS))
 #: Two-country parks written as 中德园, 中韩园 …
@@ -186,7 +189,10 @@ def _place_spans(text: str) -> list[tuple[int, int]]:
 
 def _clean(name: str) -> str:
     quoted_start = name.lstrip().startswith("“")
+    bracketed_end = name.rstrip().endswith(("）", ")"))
     name = normalise_name(name)
+    if bracketed_end and name.count("(") == name.count(")") + 1:
+        name += ")"  # 大有经济区（园）: the bracket closes the name
     if quoted_start and name.count("”") == name.count("“") + 1:
         name = "“" + name  # “一带一路”综合试验区: the quote opens the name
     if name.count("“") != name.count("”"):
