@@ -132,8 +132,9 @@ _CONCRETE = re.compile("|".join(re.escape(w) for w in _RULES.words("concrete_par
 _QUANTITY = _RULES.regex("quantity")
 
 
-def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
-    """Whether a project name names one particular thing (a place, an owner, a number …)."""
+def has_proper_name(name: str, places: list[tuple[int, int]] = (), own: tuple[str, ...] = ()) -> bool:
+    """Whether a project name names one particular thing (a place, an owner, a number …). ``own``:
+    the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``)."""
     name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
     core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
     built = _without_last_ending(name)  # 沈辽鞍城际铁路项目 builds a 城际铁路
@@ -144,7 +145,7 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
     if re.search(r"[0-9０-９]", core):
         return True
     words = tokens(name)
-    if len(words) > 1 and words[0].word in _OWN_JURISDICTION:
+    if len(words) > 1 and words[0].word in own:
         return True  # 市美术馆, 市博物馆新馆: the city's own
     if name.endswith(_WEAK_ENDINGS) and not (places or re.search(r"[A-Za-z]", core)):
         return False  # 优质水稻生产基地, 外贸综合服务平台: a kind of base, not one named base
@@ -157,6 +158,17 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
 #: Heads that name a kind of thing unless a place, a number or a Latin name says which one.
 _WEAK_ENDINGS = _RULES.words("weak_heads")
 _OWN_JURISDICTION = _RULES.words("own_jurisdiction")
+
+
+def own_jurisdiction_words(region_code: str | None, gazetteer) -> tuple[str, ...]:
+    """The word that names the document's own jurisdiction before a facility: the last character
+    of its name (营口市 -> 市, 天津市 -> 市, 高唐县 -> 县; 辽宁省 -> none)."""
+    region = gazetteer.get(region_code) if region_code else None
+    if region is None or not region.name.endswith(_OWN_JURISDICTION):
+        return ()
+    return (region.name[-1],)
+
+
 _FUNCTION_HEADS = _RULES.words("function_heads")
 #: Heads of works that may be programmes rather than things (种子工程).
 _PROGRAMME_HEADS = _RULES.words("not_a_project_key_nodes")
@@ -387,6 +399,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
 
     gazetteer = Gazetteer.load()
     context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
+    own = own_jurisdiction_words(ctx.region_code, gazetteer)
     projects: dict[str, Project] = {}
     order: list[str] = []
     taken: list[tuple[int, int]] = []  # source offsets of the names read so far
@@ -424,8 +437,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 and not (places or has_proper_word(name))
             ):
                 continue  # "职业教育、水资源保障等项目": an item with no head must name someone or somewhere
-            if not has_proper_name(name, places):
-                if name == printed or not has_proper_name(name, [(0, 0)]):
+            if not has_proper_name(name, places, own):
+                if name == printed or not has_proper_name(name, [(0, 0)], own):
                     continue
                 # 西海工业园区分布式光伏发电示范项目: without its park the name says nothing.
                 name, found = printed, printed_found
@@ -483,6 +496,8 @@ _IN_USE_BEFORE = _RULES.words("in_use_before")
 _IN_USE_AFTER = _RULES.words("in_use_after")
 _ROLE_BEFORE, _ROLE_AFTER = _RULES.words("role_frame")
 _ROUTE_WORDS = _RULES.words("route_words")
+#: "以A、B、C为代表": the rest of the list, then the frame.
+_REPRESENTATIVE = _RULES.regex("representative")
 
 
 def _only_a_reference(text: str, found: _Found) -> bool:
@@ -495,6 +510,11 @@ def _only_a_reference(text: str, found: _Found) -> bool:
         return True  # "发挥X作用": something that works already
     if _BESIDE.search(before):
         return True  # "西侧邻大辽河营口老港区": where something else lies
+    if (
+        _REPRESENTATIVE.match(after)
+        and _ROLE_BEFORE in text[_clause_bounds(text, found.start, found.end)[0] : found.start]
+    ):
+        return True  # "以长安街、人民街…为代表的…餐饮街": examples of what exists
     return before.endswith(_ROLE_BEFORE) and after.startswith(_ROLE_AFTER)
 
 
