@@ -267,3 +267,33 @@ def test_counts_with_grouping_words_and_upgrade_tails_are_taken_off():
     assert _names("推动钢铁、有色、建材等传统产业改造升级。") == ["钢铁", "有色", "建材"]
     assert _names("以生态建设倒逼产业转型升级。") == []
     assert _names("加快利用新技术改造提升冶金、石化等传统产业。") == ["冶金", "石化"]
+
+
+def test_matching_at_any_depth():
+    """A plan's narrower wording resolves to the concept behind its grouping words; an unknown one
+    is a candidate under the concept its head names; an umbrella or a public activity is neither."""
+    assert ind.resolve_industry("高端金融业") == "finance"
+    assert ind.resolve_industry("特色旅游业") == "tourism"
+    assert ind.resolve_industry("传统服务业") is None  # an umbrella
+    assert ind.resolve_industry("未来健康") is None  # a public activity under a grouping word
+    assert ind.resolve_industry("绿色制造") is None  # manufacturing as a whole
+    assert ind.resolve_industry("数字经济核心产业") == "digital-economy"
+    key = ind.concept_for("健康食品")
+    assert not ind.is_curated(key) and ind.looks_like_industry("健康食品")
+    g = ind.candidate_concepts_graph([(key, "健康食品")])
+    assert (industry_iri(key), SKOS.broader, industry_iri("food")) in g
+    assert not ind.looks_like_industry("全民体育")  # 体育 names a public activity as often
+
+
+def test_curated_codes_come_from_the_classifications_named():
+    """Every code is a GB/T 4754-2017 class (a section letter and up to four digits) or a
+    战略性新兴产业分类(2018) one (dotted numbers), as its source column says."""
+    import re
+
+    for concept in ind.scheme().values():
+        if concept.notation is None:
+            continue
+        if concept.source == ind.SOURCES["GB"]:
+            assert re.fullmatch(r"[A-T](?:\d{2,4})?", concept.notation), concept.key
+        else:
+            assert concept.source == ind.SOURCES["SEI"] and re.fullmatch(r"\d(?:\.\d)*", concept.notation)
