@@ -119,6 +119,10 @@ _BOUNDARY = _RULES.regex("boundary")
 @lru_cache(maxsize=1)
 def _generic_words() -> tuple[str, ...]:
     words = set(_RULES.words("generic"))
+    # A head inside a name is a kind (地下综合管廊项目, 景区公路, 新城枢纽), not a proper part, unless
+    # it is a facility a city has one of, which names the thing by it (机场路, 博物馆新馆).
+    landmarks = set(_RULES.words("landmark_heads"))
+    words |= {w for w in _RULES.words("heads") if len(w) >= 2 and w not in landmarks}
     for concept in ind.scheme().values():
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
@@ -136,7 +140,7 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = (), own: tuple[st
     """Whether a project name names one particular thing (a place, an owner, a number …). ``own``:
     the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``)."""
     name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
-    core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
+    core = _without_last_ending(name)  # 过街天桥: the head is 桥; 街 inside is part of 过街
     built = _without_last_ending(name)  # 沈辽鞍城际铁路项目 builds a 城际铁路
     if name.endswith(_PROGRAMME_HEADS) and not (_CONCRETE.search(built) or places or _QUANTITY.search(built)):
         return False  # a programme (种子工程, 文化惠民工程), not a thing one builds
