@@ -368,7 +368,9 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
         grantee = _GRANTEE.match(core)
         return bool(grantee) and reads_as_proper(core, grantee.group(1))
     proper = proper_element(core, [(s, e) for s, e, _ in places])
-    if re.search(r"[A-Za-z]{2}|[0-9]", proper):  # a Latin name or a number; one letter is none (R特色产业园区)
+    if re.search(
+        r"[A-Za-z]{2}|[0-9]", proper
+    ):  # a Latin name or a number; one letter is none (R特色产业园区)
         return True
     if places or _QUOTED.search(core):
         return len(proper) >= 2

@@ -264,6 +264,8 @@ _WORK_CLOSERS = _RULES.words("work_closers")
 _FACILITY_CLOSERS = _RULES.words("facility_closers")
 _LIST_ITEM_CONJUNCTIONS = "".join(_RULES.words("list_item_conjunctions"))
 _CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT_RUN = re.compile(r"[0-9０-９]+")
 
 
 def _list_items(text: str) -> list[_Found]:
@@ -421,6 +423,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 name, found = shorter, _Found(shorter, found.end - len(shorter), found.end, found.closer)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
                 continue
+            if len(_DIGIT_RUN.findall(name)) >= 4 and 2 * len(_CJK.findall(name)) < len(name):
+                continue  # "0 0孬0孬0…（360）铁路": an OCR's debris, not a name (410路 is one)
             if found.closer and found.closer not in _WORK_CLOSERS and not _ENDS_LIKE_WORK.search(name):
                 continue  # "工业互联网、物联网等新一代信息技术基础设施": kinds, not works
             if _only_a_reference(text, found):
@@ -495,6 +499,7 @@ _LANDMARK = _RULES.regex("landmark")
 _COMPANY = _RULES.regex("company")
 #: "5座220千伏变电站": a number of facilities, not one.
 _COUNTED_FACILITIES = _RULES.regex("counted_facilities")
+_COUNTED_AFTER = _RULES.regex("counted_after")
 _BESIDE = _RULES.regex("beside")
 _IN_USE_BEFORE = _RULES.words("in_use_before")
 _IN_USE_AFTER = _RULES.words("in_use_after")
@@ -510,6 +515,8 @@ def _only_a_reference(text: str, found: _Found) -> bool:
     after = text[found.end : found.end + 40].lstrip()
     if _LANDMARK.match(after):
         return True
+    if _COUNTED_AFTER.match(text, found.end):
+        return True  # "新建改造110千伏变电站10座": a number of them, not one
     if before.endswith(_IN_USE_BEFORE) and after.startswith(_IN_USE_AFTER):
         return True  # "发挥X作用": something that works already
     if _BESIDE.search(before):
