@@ -364,6 +364,10 @@ def is_umbrella(name: str) -> bool:
                 changed = True
                 break
         rest = rest.lstrip(_UMBRELLA_JOINERS)
+        # "新兴产业未来产业": two umbrellas glued together
+        sector = next((w for w in _SECTOR_WORDS if rest.startswith(w) and len(rest) > len(w)), None)
+        if sector and changed:
+            rest = rest[len(sector) :]
     if rest in _UMBRELLA_RESTS:
         return True
     # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
