@@ -73,7 +73,12 @@ class Concept:
 
 
 def _table_path() -> Path:
-    return get_settings().reference_dir / "industries.tsv"
+    return _table_in(get_settings().reference_dir)
+
+
+@lru_cache(maxsize=4)
+def _table_in(reference_dir: Path) -> Path:
+    return reference_dir / "industries.tsv"
 
 
 def parse_scheme_table(text: str) -> dict[str, Concept]:
@@ -122,7 +127,7 @@ def display_name(name: str) -> str:
     """The name as an industry label: normalised, without a trailing 产业/行业 (kept when the rest
     would be a single character, as in 渔业) and without a trailing 等."""
     text = normalise_name(name)
-    text = re.sub(f"(?:{_DENG.pattern})$", "", text)
+    text = _DENG_AT_END.sub("", text)
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) - len(suffix) >= 2:
             return text[: -len(suffix)]
@@ -156,10 +161,15 @@ def resolve_industry(name: str) -> str | None:
     know that is a known industry behind grouping words (高端金融业, 特色旅游业, 优质高效渔业) is
     that industry; not where what is left is a sector as a whole (传统服务业 is an umbrella) or a
     public activity (未来健康, 民族教育)."""
+    return _resolve_at(_table_path(), name)
+
+
+@lru_cache(maxsize=65536)
+def _resolve_at(path: Path, name: str) -> str | None:
     core = industry_core(name)
     if not core:
         return None
-    index = _label_index_at(_table_path())
+    index = _label_index_at(path)
     if core in index:
         return index[core]
     rest = display_name(name)
@@ -175,7 +185,7 @@ def resolve_industry(name: str) -> str | None:
             # 未来健康, 民族教育: not where the known part names a public activity; 绿色制造: not
             # where it names a sector as a whole
             public = rest in _ACTIVITY_HEADS or rest in _PUBLIC_SERVICES
-            return None if public or scheme()[key].label in _UMBRELLA_EXACT else key
+            return None if public or _scheme_at(path)[key].label in _UMBRELLA_EXACT else key
 
 
 def candidate_key(name: str) -> str:
@@ -347,6 +357,11 @@ def is_public_service(name: str) -> bool:
 
 
 def is_umbrella(name: str) -> bool:
+    return _is_umbrella_at(_table_path(), name)
+
+
+@lru_cache(maxsize=65536)
+def _is_umbrella_at(path: Path, name: str) -> bool:
     core = display_name(name)
     if core in _UMBRELLA_EXACT or normalise_name(name) in _UMBRELLA_EXACT:
         return True
@@ -408,8 +423,13 @@ def _head_concept(text: str) -> str | None:
     """The curated concept whose label of two characters or more ends ``text`` after a modifier of
     whole words that is neither a grouping word nor a verb (健康|食品 under 食品, 订单|农业 under
     农业; not 未来|健康, 特色|食品, 继续|教育): a narrower wording the scheme does not know."""
+    return _head_concept_at(_table_path(), text)
+
+
+@lru_cache(maxsize=65536)
+def _head_concept_at(path: Path, text: str) -> str | None:
     core = display_name(text)
-    index = _label_index_at(_table_path())
+    index = _label_index_at(path)
     edges = {t.end for t in tokens(core)}
     for start in range(2, len(core) - 1):
         head, modifier = core[start:], core[:start]
@@ -449,6 +469,7 @@ _LEADING_VERBS = _RULES.regex("leading_verbs")
 #: makes them industries; a non-industry noun (等企业, 等技术应用于…, 等服务消费, 等领域的应用,
 #: 等为一体, 等方面) makes them something else.
 _DENG = _RULES.regex("deng")
+_DENG_AT_END = re.compile(f"(?:{_DENG.pattern})$")
 _BARE_CLOSER = _RULES.regex("bare_closer")
 _NON_INDUSTRY_HEAD = _RULES.regex("non_industry_head")
 #: C names a product or a way of doing things, not an industry: "钢琴、小提琴等乐器及配件产品",
