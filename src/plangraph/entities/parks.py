@@ -366,7 +366,7 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
         if places or _TWO_COUNTRY_CORE.search(core) or _QUOTED.search(core):
             return True
         grantee = _GRANTEE.match(core)
-        return bool(grantee) and reads_as_proper(core, grantee.group(1))
+        return grantee is not None and reads_as_proper(core, grantee.group(1))
     proper = proper_element(core, [(s, e) for s, e, _ in places])
     if re.search(
         r"[A-Za-z]{2}|[0-9]", proper

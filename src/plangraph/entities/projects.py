@@ -17,6 +17,7 @@ clause (建成/竣工/通车 -> completed; 续建/加快建设/推进 -> ongoing
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -136,7 +137,7 @@ _CONCRETE = re.compile("|".join(re.escape(w) for w in _RULES.words("concrete_par
 _QUANTITY = _RULES.regex("quantity")
 
 
-def has_proper_name(name: str, places: list[tuple[int, int]] = (), own: tuple[str, ...] = ()) -> bool:
+def has_proper_name(name: str, places: Sequence[tuple[int, int]] = (), own: tuple[str, ...] = ()) -> bool:
     """Whether a project name names one particular thing (a place, an owner, a number …). ``own``:
     the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``)."""
     name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
@@ -187,7 +188,7 @@ def _without_last_ending(name: str) -> str:
     return name
 
 
-def _strip_generic(text: str, places: list[tuple[int, int]]) -> str:
+def _strip_generic(text: str, places: Sequence[tuple[int, int]]) -> str:
     if places:
         return "xx"  # a place name inside the name is a proper element
     chars = list(text)
