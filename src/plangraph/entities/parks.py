@@ -319,6 +319,8 @@ _TWO_COUNTRY_CORE = _RULES.regex("two_country_core")
 _NATIONAL = _RULES.words("national_marker")
 #: Who grants a designation: a name holding one of these without a place is a title.
 _CONFERRING = _RULES.words("conferring")
+_COUNT_BEFORE = _RULES.regex("count_before")
+_PROVINCE_ENDINGS = _RULES.words("province_endings")
 _DESIGNATION_HEADS = frozenset(_RULES.words("designation_heads"))
 _GRANTEE = _RULES.regex("grantee")
 _NON_ECONOMIC = _RULES.regex("non_economic")
@@ -337,6 +339,8 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
     if len(name) < 3 or (ending is None and not _BILATERAL.fullmatch(name)):
         return False
     core = name[: ending.start()] if ending and ending.end() == len(name) else name
+    if _COUNT_BEFORE.search(before):
+        return False  # "设立5个自贸联动创新区", "打造14个…集聚区": a number of zones, a class
     if name in _BARE_ZONES:
         return not _GENERIC_BEFORE.search(before)
     if not core:
@@ -351,6 +355,8 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
         # or society (锦凌水库生态示范区, 国家慢性病综合防控示范区).
         if not places and (core.startswith(_CONFERRING) or _COUNTED.search(core)):
             return False
+        if places and all(_is_province(code) for _, _, code in places):
+            return False  # 山西转型综改示范区, 江西内陆开放型经济试验区: a title the province holds
         if _NON_ECONOMIC.search(core) and not _industry_in_name(core):
             return False
         proper = proper_element(core)
@@ -411,6 +417,19 @@ def _without_leading_noise(name: str) -> str:
                 continue
         break
     return name[words[i].start :] if i else name
+
+
+def _is_province(code: str) -> bool:
+    """A province or an autonomous region (not a municipality: 北京 holds zones as a city does)."""
+    if not code.endswith("0000"):
+        return False
+    try:
+        from .regions import Gazetteer
+
+        region = Gazetteer.load().get(code)
+    except Exception:  # no gazetteer: judged by the code alone
+        return True
+    return region is not None and region.name.endswith(_PROVINCE_ENDINGS)
 
 
 def _is_a_region(name: str, spans: list[tuple[int, int, str]]) -> bool:
