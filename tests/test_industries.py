@@ -139,7 +139,18 @@ def test_enumerations_split_only_where_the_parts_stand_alone():
     ]
     assert _names("重点发展汽车及零部件产业。") == ["汽车及零部件产业"]
     assert ind.resolve_industry("汽车及零部件") == "auto"
-    assert _names("重点发展光伏新能源及电子信息产业。") == ["光伏新能源", "电子信息产业"]
+    # One item with its own 产业 names one industry (the gold of 锦州 keeps 光伏新能源及电子信息);
+    # in a longer list 及 joins two (营口: 新材料及港口物流 are 新材料 and 港口物流).
+    assert _names("重点发展光伏新能源及电子信息产业。") == ["光伏新能源及电子信息产业"]
+    assert _names("鲅鱼圈板块重点发展钢铁精深加工、健康食品、新材料及港口物流、现代服务业；") == [
+        "钢铁精深加工",
+        "健康食品",
+        "新材料",
+        "港口物流",
+        "现代服务业",
+    ]
+    assert _names("——新能源及新能源汽车产业。新能源产业力争建成") == ["新能源", "新能源汽车产业"]
+    assert _names("五、大力发展普惠可及养老服务") == ["养老服务"]  # 可及 is a word, not a joiner
 
 
 def test_lists_that_say_where_or_with_whom_are_not_goals():
@@ -256,3 +267,33 @@ def test_counts_with_grouping_words_and_upgrade_tails_are_taken_off():
     assert _names("推动钢铁、有色、建材等传统产业改造升级。") == ["钢铁", "有色", "建材"]
     assert _names("以生态建设倒逼产业转型升级。") == []
     assert _names("加快利用新技术改造提升冶金、石化等传统产业。") == ["冶金", "石化"]
+
+
+def test_matching_at_any_depth():
+    """A plan's narrower wording resolves to the concept behind its grouping words; an unknown one
+    is a candidate under the concept its head names; an umbrella or a public activity is neither."""
+    assert ind.resolve_industry("高端金融业") == "finance"
+    assert ind.resolve_industry("特色旅游业") == "tourism"
+    assert ind.resolve_industry("传统服务业") is None  # an umbrella
+    assert ind.resolve_industry("未来健康") is None  # a public activity under a grouping word
+    assert ind.resolve_industry("绿色制造") is None  # manufacturing as a whole
+    assert ind.resolve_industry("数字经济核心产业") == "digital-economy"
+    key = ind.concept_for("健康食品")
+    assert not ind.is_curated(key) and ind.looks_like_industry("健康食品")
+    g = ind.candidate_concepts_graph([(key, "健康食品")])
+    assert (industry_iri(key), SKOS.broader, industry_iri("food")) in g
+    assert not ind.looks_like_industry("全民体育")  # 体育 names a public activity as often
+
+
+def test_curated_codes_come_from_the_classifications_named():
+    """Every code is a GB/T 4754-2017 class (a section letter and up to four digits) or a
+    战略性新兴产业分类(2018) one (dotted numbers), as its source column says."""
+    import re
+
+    for concept in ind.scheme().values():
+        if concept.notation is None:
+            continue
+        if concept.source == ind.SOURCES["GB"]:
+            assert re.fullmatch(r"[A-T](?:\d{2,4})?", concept.notation), concept.key
+        else:
+            assert concept.source == ind.SOURCES["SEI"] and re.fullmatch(r"\d(?:\.\d)*", concept.notation)

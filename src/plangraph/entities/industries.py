@@ -37,6 +37,7 @@ from ..model import Span
 from ..settings import get_settings
 from ..vocab import DCTERMS, ID, PG, RDF, SKOS, industry_iri, name_key, normalise_name
 from .lexicon import rules
+from .segment import cuts_a_word, tokens
 
 _RULES = rules("industries")
 #: Words that call what precedes them an industry (产业, 行业), and the trade suffix (业).
@@ -72,7 +73,12 @@ class Concept:
 
 
 def _table_path() -> Path:
-    return get_settings().reference_dir / "industries.tsv"
+    return _table_in(get_settings().reference_dir)
+
+
+@lru_cache(maxsize=4)
+def _table_in(reference_dir: Path) -> Path:
+    return reference_dir / "industries.tsv"
 
 
 def parse_scheme_table(text: str) -> dict[str, Concept]:
@@ -121,7 +127,7 @@ def display_name(name: str) -> str:
     """The name as an industry label: normalised, without a trailing 产业/行业 (kept when the rest
     would be a single character, as in 渔业) and without a trailing 等."""
     text = normalise_name(name)
-    text = re.sub(f"(?:{_DENG.pattern})$", "", text)
+    text = _DENG_AT_END.sub("", text)
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) - len(suffix) >= 2:
             return text[: -len(suffix)]
@@ -151,9 +157,35 @@ def _label_index_at(path: Path) -> dict[str, str]:
 
 
 def resolve_industry(name: str) -> str | None:
-    """The curated concept key for a wording of the text, or None."""
+    """The curated concept key for a wording of the text, or None. A wording the scheme does not
+    know that is a known industry behind grouping words (高端金融业, 特色旅游业, 优质高效渔业) is
+    that industry; not where what is left is a sector as a whole (传统服务业 is an umbrella) or a
+    public activity (未来健康, 民族教育)."""
+    return _resolve_at(_table_path(), name)
+
+
+@lru_cache(maxsize=65536)
+def _resolve_at(path: Path, name: str) -> str | None:
     core = industry_core(name)
-    return _label_index_at(_table_path()).get(core) if core else None
+    if not core:
+        return None
+    index = _label_index_at(path)
+    if core in index:
+        return index[core]
+    rest = display_name(name)
+    while True:
+        word = next((w for w in _UMBRELLA_WORDS if rest.startswith(w) and len(rest) - len(w) >= 2), None)
+        if word is None:
+            return None
+        rest = rest[len(word) :]
+        if rest in _UMBRELLA_EXACT or rest in _UMBRELLA_RESTS:
+            continue
+        key = index.get(industry_core(rest))
+        if key:
+            # 未来健康, 民族教育: not where the known part names a public activity; 绿色制造: not
+            # where it names a sector as a whole
+            public = rest in _ACTIVITY_HEADS or rest in _PUBLIC_SERVICES
+            return None if public or _scheme_at(path)[key].label in _UMBRELLA_EXACT else key
 
 
 def candidate_key(name: str) -> str:
@@ -315,6 +347,9 @@ _INDUSTRY_ENDINGS = _RULES.words("industry_endings")
 #: Public services a plan improves rather than industries it grows (教育培训 and 健康服务 are industries).
 _PUBLIC_SERVICES = frozenset(_RULES.words("public_services"))
 _PRODUCT = _RULES.words("product_suffix")
+#: Labels that name a public activity as often as an industry (全民体育, 社会主义先进文化): a
+#: narrower wording with them as its head must say 产业 to be read as an industry.
+_ACTIVITY_HEADS = frozenset(_RULES.words("activity_heads"))
 
 
 def is_public_service(name: str) -> bool:
@@ -322,6 +357,11 @@ def is_public_service(name: str) -> bool:
 
 
 def is_umbrella(name: str) -> bool:
+    return _is_umbrella_at(_table_path(), name)
+
+
+@lru_cache(maxsize=65536)
+def _is_umbrella_at(path: Path, name: str) -> bool:
     core = display_name(name)
     if core in _UMBRELLA_EXACT or normalise_name(name) in _UMBRELLA_EXACT:
         return True
@@ -339,6 +379,10 @@ def is_umbrella(name: str) -> bool:
                 changed = True
                 break
         rest = rest.lstrip(_UMBRELLA_JOINERS)
+        # "新兴产业未来产业": two umbrellas glued together
+        sector = next((w for w in _SECTOR_WORDS if rest.startswith(w) and len(rest) > len(w)), None)
+        if sector and changed:
+            rest = rest[len(sector) :]
     if rest in _UMBRELLA_RESTS:
         return True
     # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
@@ -367,7 +411,35 @@ def looks_like_industry(name: str, *, lenient: bool = False) -> bool:
         return False  # 夜经济, 村级集体经济 alone: economies, not industries (林下经济 is curated)
     if text.endswith(_PRODUCT):
         return False
-    return text.endswith(_INDUSTRY_ENDINGS) and len(industry_core(text)) >= 2
+    # A known industry as its head makes a narrower one (健康食品 under 食品): matching at any depth.
+    return (text.endswith(_INDUSTRY_ENDINGS) and len(industry_core(text)) >= 2) or _known_head(text)
+
+
+def _known_head(text: str) -> bool:
+    return _head_concept(text) is not None
+
+
+def _head_concept(text: str) -> str | None:
+    """The curated concept whose label of two characters or more ends ``text`` after a modifier of
+    whole words that is neither a grouping word nor a verb (健康|食品 under 食品, 订单|农业 under
+    农业; not 未来|健康, 特色|食品, 继续|教育): a narrower wording the scheme does not know."""
+    return _head_concept_at(_table_path(), text)
+
+
+@lru_cache(maxsize=65536)
+def _head_concept_at(path: Path, text: str) -> str | None:
+    core = display_name(text)
+    index = _label_index_at(path)
+    edges = {t.end for t in tokens(core)}
+    for start in range(2, len(core) - 1):
+        head, modifier = core[start:], core[:start]
+        key = index.get(industry_core(head))
+        if not key or start not in edges or is_public_service(head) or head in _ACTIVITY_HEADS:
+            continue
+        if modifier.startswith(_UMBRELLA_WORDS) or any(t.pos.startswith("v") for t in tokens(modifier)):
+            continue
+        return key
+    return None
 
 
 # Trigger verbs that set a goal, longest first so "重点发展" wins over "发展".
@@ -383,6 +455,8 @@ _NON_INDUSTRY_CLOSERS = _RULES.words("non_industry_closers")
 #: List separators: 、 and commas split items; 及/和/与 only split where both sides stand alone.
 _MAJOR_SPLIT = re.compile(r"[、,，/]")
 _MINOR_SPLIT = _RULES.regex("minor_split")
+#: The joiner that names one industry of two parts (石化及精细化工), not two industries.
+_BINDING = _RULES.regex("binding_joiner")
 #: What follows 及/和 without standing alone: the parts or products of what precedes
 #: (汽车及零部件, 新型建筑材料及制品).
 _DEPENDENT = _RULES.regex("dependent")
@@ -395,6 +469,7 @@ _LEADING_VERBS = _RULES.regex("leading_verbs")
 #: makes them industries; a non-industry noun (等企业, 等技术应用于…, 等服务消费, 等领域的应用,
 #: 等为一体, 等方面) makes them something else.
 _DENG = _RULES.regex("deng")
+_DENG_AT_END = re.compile(f"(?:{_DENG.pattern})$")
 _BARE_CLOSER = _RULES.regex("bare_closer")
 _NON_INDUSTRY_HEAD = _RULES.regex("non_industry_head")
 #: C names a product or a way of doing things, not an industry: "钢琴、小提琴等乐器及配件产品",
@@ -405,8 +480,13 @@ _FIELD_CLOSER = _RULES.regex("field_closer")
 #: A list whose items are brought together rather than developed: "促进A与B融合发展".
 _JOINED_UP = _RULES.regex("joined_up")
 _ONE_BODY = _RULES.regex("one_body")
+_ACTOR_ENTERS = _RULES.regex("actor_enters")
 _ADVERBIAL = _RULES.regex("adverbial")
 _SECTOR_CHAIN = _RULES.regex("sector_suffix_chain")
+#: "等业态向自贸区集聚": a preposition after the closer starts where the items go.
+_CLOSER_THEN_WHERE = _RULES.regex("closer_then_where")
+#: A list closed by one of these calls its items industries (等新兴产业, 等行业, 等新兴金融业态).
+_SECTOR_CLOSERS = _RULES.words("sector_closers")
 
 
 @dataclass
@@ -416,7 +496,7 @@ class IndustryMention:
     name: str  # as printed (cleaned), e.g. "镁质材料"
     start: int  # offsets into the text that was searched
     end: int
-    how: str  # "list" | "class" (C of "A、B等C") | "lead" | "title"
+    how: str  # "list" | "sector-list" (items of "A、B等…产业") | "class" (C of "A、B等C") | "lead" | "title"
 
 
 def _split(segment: str, base: int, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
@@ -431,23 +511,41 @@ def _split(segment: str, base: int, pattern: re.Pattern[str]) -> list[tuple[str,
 
 def _items(segment: str, base: int) -> Iterator[tuple[str, int]]:
     """The list items of ``segment`` with their offsets (``base`` = offset of the segment)."""
-    for piece, offset in _split(segment, base, _MAJOR_SPLIT):
-        stripped = piece.strip(" \u3000")
-        if stripped:
-            yield from _minor_items(stripped, offset + piece.find(stripped))
+    pieces = [
+        (piece.strip(" \u3000"), offset + piece.find(piece.strip(" \u3000")))
+        for piece, offset in _split(segment, base, _MAJOR_SPLIT)
+        if piece.strip(" \u3000")
+    ]
+    # 及 names one industry where the plan names it so, as one item with its own 产业 ("——光伏新能源
+    # 及电子信息产业。", "发展石墨深加工及石墨新材料产业"); inside a longer list it joins two
+    # ("健康食品、新材料及港口物流、现代服务业") unless the scheme knows the compound (石化及精细化工).
+    binds = len(pieces) == 1
+    for piece, offset in pieces:
+        yield from _minor_items(piece, offset, binds)
 
 
-def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
+def _minor_items(piece: str, base: int, binds: bool = False) -> Iterator[tuple[str, int]]:
     """A list item joined by 及/和/与 is one industry when the scheme knows it whole
-    (芳烯烃及精细化工, 装备制造及汽车零部件), when a part cannot stand alone (汽车及零部件, 钛及金属
-    新材料), or when no part but the last reads as an industry and the last is not one the scheme
-    knows alone: the parts share its head (矿山和包装机械, 高分子及复合材料产业). Else each part is
-    an item (电子信息制造产业和信息服务产业, 航天航海和电子信息产业)."""
+    (芳烯烃及精细化工, 装备制造及汽车零部件), when its only joiner is a binding 及 (石化及精细化工,
+    see ``_items``), when a part cannot stand alone (汽车及零部件, 钛及金属新材料), or when no part
+    but the last reads as an industry and the last is not one the scheme knows alone: the parts
+    share its head (矿山和包装机械, 高分子及复合材料产业). Else each part is an item (电子信息制造
+    产业和信息服务产业, 航天航海和电子信息产业)."""
     parts = _split(piece, base, _MINOR_SPLIT)
     if len(parts) == 1 or resolve_industry(piece):
         yield piece, base
         return
-    texts = [p.strip().split(_OF)[-1] for p, _ in parts]  # judged without their modifiers
+    joiner = _BINDING.search(piece)
+    if binds and joiner and len(parts) == 2 and not cuts_a_word(piece, joiner.start(), joiner.end()):
+        first, second = (p.strip() for p, _ in parts)
+        # 新能源及新能源汽车: an industry and a branch of it; 普惠可及养老服务: 可及 is a word.
+        first_words = tokens(first)
+        if not second.startswith(first) and first_words and not first_words[-1].pos.startswith("v"):
+            yield piece, base
+            return
+    # judged without their modifiers (…的) and scope words (东部畜牧和林特产品)
+    texts = [_without_scope(p.strip().split(_OF)[-1]) for p, _ in parts]
+    texts[-1] = _TAIL.sub("", _COUNTED.sub("", texts[-1]))  # 钢铁及深加工四个主导产业
     if _WITH in piece and not all(resolve_industry(t) or looks_like_industry(t) for t in texts[1:]):
         return  # "装备制造产业与先进国家进行投资合作": 与 is "with" here, not "and"
     if any(len(t) < 2 or _DEPENDENT.match(t) for t in texts):
@@ -464,6 +562,8 @@ def _minor_items(piece: str, base: int) -> Iterator[tuple[str, int]]:
 
 #: "“互联网+”现代农业": the internet-enabled form of an industry is that industry.
 _INTERNET_PLUS = _RULES.regex("internet_plus")
+#: "“袜艺民宿乡村游”休闲体验旅游产业": a quoted brand or slogan before an industry is no part of it.
+_QUOTED_PREFIX = _RULES.regex("quoted_prefix")
 #: Scope words before an industry the scheme knows: 东部山区生态农业, 中高端生活性服务业, 农村电商,
 #: 控制类工业软件.
 _SCOPE = _RULES.regex("scope")
@@ -472,9 +572,14 @@ _VERB_AFTER = _RULES.regex("verb_after")
 _ZONE_HEAD = _RULES.regex("zone_head")
 
 
+def _without_scope(text: str) -> str:
+    scope = _SCOPE.match(text)
+    return text[scope.end() :] if scope and len(text) - scope.end() >= 2 else text
+
+
 def _strip_item(item: str, offset: int) -> tuple[str, int]:
     """Drop leading verbs and modifiers (…的) and trailing list words from an item."""
-    plus = _INTERNET_PLUS.match(item)
+    plus = _INTERNET_PLUS.match(item) or _QUOTED_PREFIX.match(item)
     if plus and len(item) - plus.end() >= 2:
         item, offset = item[plus.end() :], offset + plus.end()
     if _OF in item:
@@ -499,6 +604,9 @@ def _strip_item(item: str, offset: int) -> tuple[str, int]:
         item = _COUNTED.sub("", item)
         item = _TAIL.sub("", item)
     item = item.strip()
+    grouped = _GROUPED.match(item)
+    if grouped and not resolve_industry(item) and resolve_industry(grouped.group(1)):
+        item = grouped.group(1)  # "做强农产品加工主导产业": its role is no part of its name
     scope = _SCOPE.match(item)
     if scope and not resolve_industry(item) and resolve_industry(item[scope.end() :]):
         item, offset = item[scope.end() :], offset + scope.end()
@@ -532,6 +640,8 @@ def _list_mentions(clause: str, base: int, strong: bool) -> Iterator[IndustryMen
         return  # "集A、B为一体的…": the parts of one thing, not goals
     if _JOINED_UP.search(clause):
         return  # "促进A与B融合发展": A and B are brought together, not set as goals
+    if _ACTOR_ENTERS.match(clause):
+        return  # "支持企业进入市政、旅游…等领域": fields an actor enters, not goals
     entries: list[tuple[str, int, bool]] = []  # (item, offset, lenient)
     head, head_base = clause, base
     m = _YI_WEI.match(clause)
@@ -589,22 +699,33 @@ def _deng_list(
     if _NON_INDUSTRY_HEAD.search(tail.strip()):
         return
     after = _TAIL.sub("", before_de.strip())
+    where = _CLOSER_THEN_WHERE.search(after)
+    if where:
+        after = after[: where.start()]  # "等业态向自贸区集聚": where the items go is no part of them
+    joined = _MINOR_SPLIT.search(after)
+    if joined and after[: joined.start()].endswith(_SECTOR_CLOSERS):
+        if after[joined.end() :] in _NON_INDUSTRY_CLOSERS:
+            return  # "等产业和产品": the items are industries and products at once
+        after = after[: joined.start()]  # "等新兴金融业态和金融配套服务机构": the first closer says
     if _NON_INDUSTRY_END.search(after):
         return
     if _adverbial(items) or after == _SERVICES:
         return  # "法律援助、信息咨询等服务": services rendered, not a service industry
     items = _without_modifiers(items)
+    # The list calls its items industries: 等产业, 等新兴产业, 等行业, 等新兴金融业态.
+    says_sector = after.endswith(_SECTOR_CLOSERS)
     if _BARE_CLOSER.match(after) or is_umbrella(after) or _FIELD_CLOSER.match(tail.strip()):
         if not strong and not _mostly_industries(items):
             return
-        entries.extend((item, offset, strong) for item, offset in items)
-        yield from _accepted(entries)
+        entries.extend((item, offset, strong or says_sector) for item, offset in items)
+        yield from _accepted(entries, "sector-list" if says_sector else "list")
         return
     # "A、B等C产业": C is the industry; A and B are its examples, kept only when the scheme
-    # places them under C (文化创意…等文化产业) — else they are products (大榛子等特色果业).
+    # places them under C (文化创意…等文化产业, 食品饮品等消费品工业) — else they are its products
+    # or lines of business (大榛子等特色果业, 传感器…等物联网产业, 袜业、鞋业…等轻纺产业).
     lead_space = len(before_de) - len(before_de.lstrip())
     name, offset = _strip_item(after, base + deng.end() + lead_space)
-    parent = resolve_industry(name)
+    parent = resolve_industry(name) or _class_industry(name)
     yield from _accepted(entries)
     services_rendered = name.endswith(_SERVICES) and not parent  # 多样化健康服务, 全方位服务
     if not services_rendered and looks_like_industry(name, lenient=strong and name.endswith(_SECTOR_WORDS)):
@@ -612,9 +733,26 @@ def _deng_list(
         yield IndustryMention(name, offset, offset + len(name), "class" if how == "list" else how)
     for item, item_offset in items:
         item_name, item_offset = _strip_item(item, item_offset)
-        key = resolve_industry(item_name)
+        key = resolve_industry(item_name) or _head_concept(item_name)
         if key and parent and _is_narrower(key, parent):
             yield IndustryMention(item_name, item_offset, item_offset + len(item_name), how)
+
+
+def _class_industry(name: str) -> str | None:
+    """The industry a list's class names once its grouping words and its closer are off
+    ("新兴金融业态" -> finance): the items are kinds of it where the scheme says so."""
+    for closer in sorted(_SECTOR_CLOSERS, key=len, reverse=True):
+        if name.endswith(closer) and len(name) > len(closer):
+            name = name[: -len(closer)]
+            break
+    changed = True
+    while changed:
+        changed = False
+        for word in _UMBRELLA_WORDS:
+            if name.startswith(word) and len(name) - len(word) >= 2:
+                name, changed = name[len(word) :], True
+                break
+    return resolve_industry(name)
 
 
 def _after_inner_deng(item: str, offset: int) -> tuple[str, int]:
@@ -633,11 +771,11 @@ def _without_modifiers(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return items
 
 
-def _accepted(entries: list[tuple[str, int, bool]]) -> Iterator[IndustryMention]:
+def _accepted(entries: list[tuple[str, int, bool]], how: str = "list") -> Iterator[IndustryMention]:
     for item, offset, lenient in entries:
         name, offset = _strip_item(item, offset)
         if looks_like_industry(name, lenient=lenient):
-            yield IndustryMention(name, offset, offset + len(name), "list")
+            yield IndustryMention(name, offset, offset + len(name), how)
 
 
 def find_goal_industries(text: str) -> list[IndustryMention]:
@@ -662,8 +800,8 @@ def find_goal_industries(text: str) -> list[IndustryMention]:
             known = resolve_industry(mention.name)
             says_industry = mention.name.endswith(_TRADE) or mention.how == "class"
             if in_lead_paragraph and not known and not says_industry:
-                continue
-            if strong or known or says_industry:
+                continue  # the lead industry's lines of business (照料护理…养老地产等产业)
+            if strong or known or says_industry or mention.how == "sector-list":
                 found.append(mention)
     return _dedupe(found)
 
@@ -699,7 +837,7 @@ def _dedupe(mentions: list[IndustryMention]) -> list[IndustryMention]:
 
 #: A paragraph that leads with an industry: "钢铁产业。", "——新材料产业。", "壮大商务服务产业。",
 #: "加快推进金融服务业发展。", "推动建设电子信息制造产业和信息服务产业。", "开发区：发展…".
-_LEAD = re.compile(r"^(?:——|—|-|\*\*)?([^，。；：:！？]{2,30}?)(?:\*\*)?[。：:]")
+_LEAD = re.compile(r"^(?:——|—|-)?(?:\*\*)?([^，。；：:！？*]{2,30}?)(?:\*\*)?[。：:]")
 _LEAD_VERBS = _RULES.regex("lead_verbs")
 _LEAD_JOINED_UP = _RULES.regex("lead_joined_up")
 _LEAD_TAIL = _RULES.regex("lead_tail")
@@ -726,6 +864,11 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
         return  # "加快实体经济和数字产业融合发展。" (but "养老事业和养老产业协同发展。" leads)
     phrase = _LEAD_TAIL.sub("", phrase)
     if not phrase.endswith(_TRADE + _ECONOMY) and not resolve_industry(phrase):
+        found = _industry_then_predicate(phrase)
+        if found:
+            name = phrase[found[0] : found[1]]
+            if looks_like_industry(name, lenient=name.endswith(_TRADE)) and not is_public_service(name):
+                yield IndustryMention(name, base + found[0], base + found[1], "lead")
         return
     deng = _DENG.search(phrase)
     if deng and phrase[deng.end() :]:
@@ -741,6 +884,41 @@ def _lead_mentions(text: str) -> Iterator[IndustryMention]:
             ok = bool(resolve_industry(name)) and not is_public_service(name)
         if ok:
             yield IndustryMention(name, offset, offset + len(name), "lead")
+
+
+#: Tags of the words of an industry's name before its trade word (生活|性|服务业, 农产品|加工业).
+_NAME_TAGS = frozenset({"n", "nz", "ng", "nt", "b", "j"})
+#: The longest predicate after the industry of a lead-in (扩量纳新, 生产方式).
+_MAX_PREDICATE = 6
+
+
+def _industry_then_predicate(phrase: str) -> tuple[int, int] | None:
+    """Where the industry of a lead-in of the form verb + industry + predicate is ("推动金融业扩量
+    纳新。", "引导商贸业创新升级。", "优化种植业结构。"): a word of the trade (…业, three characters
+    or more, as the segmenter reads it) before a predicate of a few characters, with the nouns
+    before it that make its name (the longest the scheme knows, else the nouns: 生活性服务业; an
+    adjective or a verb is no part: 全面丰富|服务业态). A known industry before its 发展 is read by
+    the lead tail instead ("加快电子商务集聚发展。"; "大力推广健康生活。" names none)."""
+    words = tokens(phrase)
+    for k in range(len(words) - 1, -1, -1):
+        end = words[k].end
+        if len(phrase) - end > _MAX_PREDICATE:
+            break
+        word = words[k]
+        if not (word.word.endswith(_TRADE) and len(word.word) >= 3 and word.pos.startswith("n")):
+            continue
+        if any(w.word.endswith(_TRADE) for w in words[k + 1 :]):
+            continue
+        start = word.start
+        for i in range(k - 1, -1, -1):
+            if resolve_industry(phrase[words[i].start : end]):
+                start = words[i].start
+            elif words[i].pos not in _NAME_TAGS or start != words[i + 1].start:
+                break
+            else:
+                start = words[i].start
+        return start, end
+    return None
 
 
 @lru_cache(maxsize=1)

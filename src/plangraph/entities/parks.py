@@ -17,6 +17,7 @@ industry that names X as its 重点发展区域 / 载体.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 _RULES = rules("parks")
 #: Name endings, longest first, and the kind (pg:parkKind) each gives.
 _KIND = _RULES.label_of("head_kinds")
+# Names are compared after NFKC (区（园） is read as 区(园) once cleaned): both forms are endings.
+_KIND.update({unicodedata.normalize("NFKC", e): kind for e, kind in list(_KIND.items())})
 _ENDINGS: list[tuple[str, str]] = sorted(_KIND.items(), key=lambda e: -len(e[0]))
 _ENDING_RE = re.compile("|".join(re.escape(e) for e, _ in _ENDINGS))
 #: Two-country parks written as 中德园, 中韩园 …
@@ -185,7 +188,13 @@ def _place_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _clean(name: str) -> str:
+    quoted_start = name.lstrip().startswith("“")
+    bracketed_end = name.rstrip().endswith(("）", ")"))
     name = normalise_name(name)
+    if bracketed_end and name.count("(") == name.count(")") + 1:
+        name += ")"  # 大有经济区（园）: the bracket closes the name
+    if quoted_start and name.count("”") == name.count("“") + 1:
+        name = "“" + name  # “一带一路”综合试验区: the quote opens the name
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
     if name.count("（") != name.count("）"):
@@ -308,6 +317,13 @@ _FUNCTIONAL_ZONE_CATEGORIES = _RULES.regex("zoning_category")
 _COUNTED = _RULES.regex("counted")
 _TWO_COUNTRY_CORE = _RULES.regex("two_country_core")
 _NATIONAL = _RULES.words("national_marker")
+#: Who grants a designation: a name holding one of these without a place is a title.
+_CONFERRING = _RULES.words("conferring")
+_COUNT_BEFORE = _RULES.regex("count_before")
+_PROVINCE_ENDINGS = _RULES.words("province_endings")
+_DESIGNATION_HEADS = frozenset(_RULES.words("designation_heads"))
+_GRANTEE = _RULES.regex("grantee")
+_NON_ECONOMIC = _RULES.regex("non_economic")
 
 
 def _closing_ending(name: str) -> str | None:
@@ -323,6 +339,8 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
     if len(name) < 3 or (ending is None and not _BILATERAL.fullmatch(name)):
         return False
     core = name[: ending.start()] if ending and ending.end() == len(name) else name
+    if _COUNT_BEFORE.search(before):
+        return False  # "设立5个自贸联动创新区", "打造14个…集聚区": a number of zones, a class
     if name in _BARE_ZONES:
         return not _GENERIC_BEFORE.search(before)
     if not core:
@@ -330,12 +348,35 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
         return after.startswith(("：", ":")) and not _GENERIC_BEFORE.search(before)
     if _COUNTED.search(name):
         return False
-    if _closing_ending(name) in _WEAK_ENDINGS:
-        if places or re.search(r"[A-Za-z0-9]", core) or _TWO_COUNTRY_CORE.search(core):
+    closing = _closing_ending(name)
+    if closing in _DESIGNATION_HEADS:
+        # A designation granted by the state or a province to a topic is a title, not a zone
+        # (国家数据要素综合试验区, 省新质生产力产业基地, 中国扶贫交流示范基地); so is one for nature
+        # or society (锦凌水库生态示范区, 国家慢性病综合防控示范区).
+        if not places and (core.startswith(_CONFERRING) or _COUNTED.search(core)):
+            return False
+        if places and all(_is_province(code) for _, _, code in places):
+            return False  # 山西转型综改示范区, 江西内陆开放型经济试验区: a title the province holds
+        if _NON_ECONOMIC.search(core) and not _industry_in_name(core):
+            return False
+        proper = proper_element(core)
+        if not places and re.fullmatch(r"[A-Za-z]+", proper):
+            return False  # CEPA先行先试示范基地: an agreement it implements, not its name
+        if not places and closing not in _WEAK_ENDINGS and not reads_as_proper(core, proper):
+            return False  # 旱作节水示范基地: a kind of base by its topic, not a named one
+    if closing in _WEAK_ENDINGS:
+        # A weak head names a zone with the place it is granted to, a partner country, a quoted
+        # name or its grantee before the granting state (营口港口金融创新试验区, 中韩自贸示范区,
+        # “一带一路”综合试验区, 沈大国家自主创新示范区); not a topic alone (美丽中国先行区,
+        # 共同富裕示范区), a Latin word or a letter (RCEP国际教育合作区, D片区).
+        if places or _TWO_COUNTRY_CORE.search(core) or _QUOTED.search(core):
             return True
-        return any(word in core for word in _NATIONAL) and len(proper_element(core)) >= 2
+        grantee = _GRANTEE.match(core)
+        return grantee is not None and reads_as_proper(core, grantee.group(1))
     proper = proper_element(core, [(s, e) for s, e, _ in places])
-    if re.search(r"[A-Za-z0-9]", proper):
+    if re.search(
+        r"[A-Za-z]{2}|[0-9]", proper
+    ):  # a Latin name or a number; one letter is none (R特色产业园区)
         return True
     if places or _QUOTED.search(core):
         return len(proper) >= 2
@@ -345,6 +386,67 @@ def accept(name: str, places: list[tuple[int, int, str]], before: str, after: st
 
 
 _QUOTED = re.compile(r"[“\"].+[”\"]")
+
+
+#: Tags of the words no park name begins with: counts, pronouns, conjunctions, particles (两届|北京…, 其|常委会…, 多项|雄安新区, 2020|年|开发区); not adverbs (不老莓…). A
+#: numeral only as a count or a year: 九道岭产业区 and 万得汽车工业园 begin with one.
+_NOISE_TAGS = frozenset({"m", "r", "c", "u", "ul", "uj", "uz", "uv", "ud", "ug", "y", "e"})
+
+
+_COUNT_WORD = _RULES.regex("count_word")
+
+
+def _without_leading_noise(name: str) -> str:
+    """The name without the words before it that no name begins with (see ``_NOISE_TAGS``), nor a
+    verb phrase of one-character words closed by a particle or a complement (扮|靓|了|新区,
+    建|好|北方（沧州）…, 建|强|产业园区)."""
+    words = tokens(name)
+    i = 0
+    while i < len(words) - 1:
+        word = words[i]
+        numeral = word.pos == "m"
+        if (word.pos in _NOISE_TAGS and not numeral) or (numeral and _COUNT_WORD.fullmatch(word.word)):
+            i += 1
+            continue
+        if word.pos == "v" and len(word.word) == 1:
+            j = i + 1
+            while j < len(words) - 1 and len(words[j].word) == 1 and words[j].pos in {"a", "ul", "uz"}:
+                j += 1
+            if j > i + 1:
+                i = j  # 建|好, 扮|靓|了 (not 横|沙新洲…, a place)
+                continue
+        break
+    return name[words[i].start :] if i else name
+
+
+def _is_province(code: str) -> bool:
+    """A province or an autonomous region (not a municipality: 北京 holds zones as a city does)."""
+    if not code.endswith("0000"):
+        return False
+    try:
+        from .regions import Gazetteer
+
+        region = Gazetteer.load().get(code)
+    except Exception:  # no gazetteer: judged by the code alone
+        return True
+    return region is not None and region.name.endswith(_PROVINCE_ENDINGS)
+
+
+def _is_a_region(name: str, spans: list[tuple[int, int, str]]) -> bool:
+    """浦东新区, 天津滨海新区: an administrative region named like a zone is a place, not a park
+    (and whatever the window put before it is no part of a park: 常委会制定修改浦东新区)."""
+    ending = _closing_ending(name) or ""
+    return any(e == len(name) and e - s > len(ending) for s, e, _ in spans)
+
+
+def _bare_zone_is_local(name: str, ctx: DocumentContext) -> bool:
+    """A bare zone name (综保区, 高新区) stands for the local zone in the plan of a city, a district
+    or a county; in a province's or the country's it names the class ("推进开发区规范提升、综保区转型
+    升级"), except the free-trade zone, which a province has one of."""
+    code = ctx.region_code or ""
+    if not code or not code.endswith("0000"):
+        return True
+    return any(name in family for family in _ONE_PER_PROVINCE)
 
 
 def extract_parks(ctx: DocumentContext) -> list[Park]:
@@ -357,8 +459,10 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
         text = bc.block.text
         for mention in find_park_mentions(text):
             name = _clean(mention.name)
-            shorter = without_leading_verbs(name)
-            if shorter != name and len(shorter) >= 3:
+            shorter = _without_leading_noise(without_leading_verbs(name))
+            if shorter != name and len(shorter) < 3:
+                continue  # 扮靓了新区: nothing but a head is left
+            if shorter != name:
                 mention = ParkMention(shorter, mention.kind, mention.end - len(shorter), mention.end)
                 name = shorter
             if not name:
@@ -366,7 +470,9 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
             spans = places.spans(name)
             before = text[max(0, mention.start - 4) : mention.start]
             after = text[mention.end : mention.end + 2]
-            if not accept(name, spans, before, after):
+            if not accept(name, spans, before, after) or _PART_OF_LONGER.match(text, mention.end):
+                continue
+            if _is_a_region(name, spans) or (name in _BARE_ZONES and not _bare_zone_is_local(name, ctx)):
                 continue
             span = bc.block.span.slice(mention.start, mention.end)
             evidence = Evidence(span, bc.block.line)
@@ -396,6 +502,10 @@ def extract_parks(ctx: DocumentContext) -> list[Park]:
 
 #: Bare zone names of one kind, for finding the full name a bare one stands for.
 _ZONE_FAMILIES = tuple(_RULES.groups("zone_families").values())
+#: The zones a province has one of, so that its plan names it by the bare name too.
+_ONE_PER_PROVINCE = tuple(_RULES.groups("zone_families")[k] for k in _RULES.words("one_per_province"))
+#: A park's head followed by the head of a longer name (上海示范区线, 保静线新区至保定段): no park.
+_PART_OF_LONGER = _RULES.regex("part_of_longer")
 _ZONE_PART_TAIL = _RULES.template("zone_part_tail")
 
 

@@ -17,6 +17,7 @@ clause (建成/竣工/通车 -> completed; 续建/加快建设/推进 -> ongoing
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -119,6 +120,10 @@ _BOUNDARY = _RULES.regex("boundary")
 @lru_cache(maxsize=1)
 def _generic_words() -> tuple[str, ...]:
     words = set(_RULES.words("generic"))
+    # A head inside a name is a kind (地下综合管廊项目, 景区公路, 新城枢纽), not a proper part, unless
+    # it is a facility a city has one of, which names the thing by it (机场路, 博物馆新馆).
+    landmarks = set(_RULES.words("landmark_heads"))
+    words |= {w for w in _RULES.words("heads") if len(w) >= 2 and w not in landmarks}
     for concept in ind.scheme().values():
         for label in (concept.label, *concept.alt_labels):
             if len(label) >= 2:
@@ -132,10 +137,11 @@ _CONCRETE = re.compile("|".join(re.escape(w) for w in _RULES.words("concrete_par
 _QUANTITY = _RULES.regex("quantity")
 
 
-def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
-    """Whether a project name names one particular thing (a place, an owner, a number …)."""
+def has_proper_name(name: str, places: Sequence[tuple[int, int]] = (), own: tuple[str, ...] = ()) -> bool:
+    """Whether a project name names one particular thing (a place, an owner, a number …). ``own``:
+    the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``)."""
     name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
-    core = _ENDING_RE.sub("", name) if _ENDING_RE.search(name) else name
+    core = _without_last_ending(name)  # 过街天桥: the head is 桥; 街 inside is part of 过街
     built = _without_last_ending(name)  # 沈辽鞍城际铁路项目 builds a 城际铁路
     if name.endswith(_PROGRAMME_HEADS) and not (_CONCRETE.search(built) or places or _QUANTITY.search(built)):
         return False  # a programme (种子工程, 文化惠民工程), not a thing one builds
@@ -144,7 +150,7 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
     if re.search(r"[0-9０-９]", core):
         return True
     words = tokens(name)
-    if len(words) > 1 and words[0].word in _OWN_JURISDICTION:
+    if len(words) > 1 and words[0].word in own:
         return True  # 市美术馆, 市博物馆新馆: the city's own
     if name.endswith(_WEAK_ENDINGS) and not (places or re.search(r"[A-Za-z]", core)):
         return False  # 优质水稻生产基地, 外贸综合服务平台: a kind of base, not one named base
@@ -157,6 +163,17 @@ def has_proper_name(name: str, places: list[tuple[int, int]] = ()) -> bool:
 #: Heads that name a kind of thing unless a place, a number or a Latin name says which one.
 _WEAK_ENDINGS = _RULES.words("weak_heads")
 _OWN_JURISDICTION = _RULES.words("own_jurisdiction")
+
+
+def own_jurisdiction_words(region_code: str | None, gazetteer) -> tuple[str, ...]:
+    """The word that names the document's own jurisdiction before a facility: the last character
+    of its name (营口市 -> 市, 天津市 -> 市, 高唐县 -> 县; 辽宁省 -> none)."""
+    region = gazetteer.get(region_code) if region_code else None
+    if region is None or not region.name.endswith(_OWN_JURISDICTION):
+        return ()
+    return (region.name[-1],)
+
+
 _FUNCTION_HEADS = _RULES.words("function_heads")
 #: Heads of works that may be programmes rather than things (种子工程).
 _PROGRAMME_HEADS = _RULES.words("not_a_project_key_nodes")
@@ -171,7 +188,7 @@ def _without_last_ending(name: str) -> str:
     return name
 
 
-def _strip_generic(text: str, places: list[tuple[int, int]]) -> str:
+def _strip_generic(text: str, places: Sequence[tuple[int, int]]) -> str:
     if places:
         return "xx"  # a place name inside the name is a proper element
     chars = list(text)
@@ -248,6 +265,8 @@ _WORK_CLOSERS = _RULES.words("work_closers")
 _FACILITY_CLOSERS = _RULES.words("facility_closers")
 _LIST_ITEM_CONJUNCTIONS = "".join(_RULES.words("list_item_conjunctions"))
 _CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT_RUN = re.compile(r"[0-9０-９]+")
 
 
 def _list_items(text: str) -> list[_Found]:
@@ -387,6 +406,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
 
     gazetteer = Gazetteer.load()
     context = gazetteer.context_for(ctx.region_code) if ctx.region_code else []
+    own = own_jurisdiction_words(ctx.region_code, gazetteer)
     projects: dict[str, Project] = {}
     order: list[str] = []
     taken: list[tuple[int, int]] = []  # source offsets of the names read so far
@@ -404,6 +424,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 name, found = shorter, _Found(shorter, found.end - len(shorter), found.end, found.closer)
             if not 3 <= len(name) <= _MAX_NAME or _NOT_A_PROJECT.search(name):
                 continue
+            if len(_DIGIT_RUN.findall(name)) >= 4 and 2 * len(_CJK.findall(name)) < len(name):
+                continue  # "0 0孬0孬0…（360）铁路": an OCR's debris, not a name (410路 is one)
             if found.closer and found.closer not in _WORK_CLOSERS and not _ENDS_LIKE_WORK.search(name):
                 continue  # "工业互联网、物联网等新一代信息技术基础设施": kinds, not works
             if _only_a_reference(text, found):
@@ -424,8 +446,8 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 and not (places or has_proper_word(name))
             ):
                 continue  # "职业教育、水资源保障等项目": an item with no head must name someone or somewhere
-            if not has_proper_name(name, places):
-                if name == printed or not has_proper_name(name, [(0, 0)]):
+            if not has_proper_name(name, places, own):
+                if name == printed or not has_proper_name(name, [(0, 0)], own):
                     continue
                 # 西海工业园区分布式光伏发电示范项目: without its park the name says nothing.
                 name, found = printed, printed_found
@@ -478,11 +500,14 @@ _LANDMARK = _RULES.regex("landmark")
 _COMPANY = _RULES.regex("company")
 #: "5座220千伏变电站": a number of facilities, not one.
 _COUNTED_FACILITIES = _RULES.regex("counted_facilities")
+_COUNTED_AFTER = _RULES.regex("counted_after")
 _BESIDE = _RULES.regex("beside")
 _IN_USE_BEFORE = _RULES.words("in_use_before")
 _IN_USE_AFTER = _RULES.words("in_use_after")
 _ROLE_BEFORE, _ROLE_AFTER = _RULES.words("role_frame")
 _ROUTE_WORDS = _RULES.words("route_words")
+#: "以A、B、C为代表": the rest of the list, then the frame.
+_REPRESENTATIVE = _RULES.regex("representative")
 
 
 def _only_a_reference(text: str, found: _Found) -> bool:
@@ -491,10 +516,17 @@ def _only_a_reference(text: str, found: _Found) -> bool:
     after = text[found.end : found.end + 40].lstrip()
     if _LANDMARK.match(after):
         return True
+    if _COUNTED_AFTER.match(text, found.end):
+        return True  # "新建改造110千伏变电站10座": a number of them, not one
     if before.endswith(_IN_USE_BEFORE) and after.startswith(_IN_USE_AFTER):
         return True  # "发挥X作用": something that works already
     if _BESIDE.search(before):
         return True  # "西侧邻大辽河营口老港区": where something else lies
+    if (
+        _REPRESENTATIVE.match(after)
+        and _ROLE_BEFORE in text[_clause_bounds(text, found.start, found.end)[0] : found.start]
+    ):
+        return True  # "以长安街、人民街…为代表的…餐饮街": examples of what exists
     return before.endswith(_ROLE_BEFORE) and after.startswith(_ROLE_AFTER)
 
 
