@@ -203,7 +203,7 @@ class DaskCluster:
         first = [f for f in (submit() for _ in range(self.slots)) if f is not None]
         if not first:
             return
-        queue = as_completed(first)
+        queue = as_completed(first, loop=self.client.loop)
         for future in queue:
             job = running.pop(future)
             try:

@@ -390,6 +390,13 @@ def process_file(job: FileJob) -> FileProduct:
     return product
 
 
+def _process(job: FileJob) -> FileProduct:
+    """:func:`process_file`, looked up when the job runs (what executors send to a worker is this
+    module-level name, and a worker forked from a process that replaced the stage runs the
+    replacement)."""
+    return process_file(job)
+
+
 def _make_document(
     outcome: DocumentOutcome,
     doc: ParsedDocument,
@@ -824,10 +831,10 @@ class _Build:
             warm_up(self.validate)
         self.report.executor = executor.name
         try:
-            for job, product in executor.run(process_file, self.jobs(paths)):
+            for job, product in executor.run(_process, self.jobs(paths)):
                 self.take(job, product)
             again = list(self.clashing())
-            for job, product in executor.run(process_file, again):
+            for job, product in executor.run(_process, again):
                 self.take(job, product)
         finally:
             executor.close()
