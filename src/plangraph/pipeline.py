@@ -668,6 +668,13 @@ class _File:
     reused: bool = False  # taken from the cache, not processed again
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _previous_cache(target: Path) -> Path | None:
     """The cache of the build ``target`` holds (the one being replaced), if any."""
     folder = target / CACHE_DIR
@@ -727,9 +734,11 @@ class _Build:
             report_code=self.remote,
         )
 
-    def jobs(self, paths: list[Path]) -> Iterator[FileJob]:
-        """A job for each file the cache cannot answer; each file is read only when the executor
-        takes its job (what waits in memory is bounded, whatever the number of files)."""
+    def read(self, paths: list[Path]) -> list[_File]:
+        """Every input read once, in input order: refused, or copied into sources/ and looked up in
+        the cache. The files the cache cannot answer are returned (their bytes are not kept: each
+        is read again when a worker is free for it)."""
+        misses = []
         for number, path in enumerate(paths):
             record = _File(number, path, FileOutcome(str(path), path.name))
             self.files.append(record)
@@ -749,8 +758,35 @@ class _Build:
             record.key = self._key(record, ())
             if self._reuse(record):
                 self._finished(record)
-                continue
-            yield self._job(record, data)
+            else:
+                misses.append(record)
+        return misses
+
+    def jobs(
+        self, records: list[_File], iris: dict[int, tuple[tuple[int, str], ...]] | None = None
+    ) -> Iterator[FileJob]:
+        """A job for each of ``records``, largest file first (the long ones do not come last and
+        keep one worker busy alone); each file is read when the executor takes its job, so what
+        waits in memory is bounded whatever the number of files."""
+        for record in sorted(records, key=lambda r: -_size(r.path)):
+            data = self._read_again(record)
+            if data is not None:
+                yield self._job(record, data, (iris or {}).get(record.number, ()))
+
+    def _read_again(self, record: _File) -> bytes | None:
+        """The bytes of a file read before, or None (and the file refused) when they changed."""
+        try:
+            data = read_bytes(record.path)
+        except InputError as err:
+            data, problem = None, err.problem
+        else:
+            problem = "it changed while it was being built"
+        if data is None or hashlib.sha256(data).hexdigest() != record.sha256:
+            record.outcome = FileOutcome(str(record.path), record.path.name, reason=problem)
+            record.documents = []
+            self._finished(record)
+            return None
+        return data
 
     def _reuse(self, record: _File) -> bool:
         assert record.key is not None
@@ -821,20 +857,25 @@ class _Build:
 
     def _finished(self, record: _File) -> None:
         self.done += 1
-        _progress(self.done, len(self.paths), record.path.name, self.progress and self.done < len(self.paths))
+        done = min(self.done, len(self.paths))
+        _progress(done, len(self.paths), record.path.name, self.progress and done < len(self.paths))
 
     def run(self, paths: list[Path], executor_spec: str | None, workers: int) -> None:
         self.paths = paths
-        executor = make_executor(executor_spec, workers, len(paths))
+        misses = self.read(paths)
+        if not misses:
+            self.report.executor = "none (every file was taken from the cache)"
+            return
+        executor = make_executor(executor_spec, workers, len(misses))
         self.remote = isinstance(executor, DaskCluster)
         if isinstance(executor, LocalPool):
             warm_up(self.validate)
         self.report.executor = executor.name
         try:
-            for job, product in executor.run(_process, self.jobs(paths)):
+            for job, product in executor.run(_process, self.jobs(misses)):
                 self.take(job, product)
-            again = list(self.clashing())
-            for job, product in executor.run(_process, again):
+            again, iris = self.clashing()
+            for job, product in executor.run(_process, self.jobs(again, iris)):
                 self.take(job, product)
         finally:
             executor.close()
@@ -842,11 +883,14 @@ class _Build:
 
     # --- document IRIs ---------------------------------------------------------------------------
 
-    def clashing(self) -> Iterator[FileJob]:
-        """Jobs for the files whose documents must be made again under another IRI: two documents
-        that would share one (same region, type and period) are told apart by their source file and
-        place in it, the first in input order keeping its own, whatever order they were made in."""
+    def clashing(self) -> tuple[list[_File], dict[int, tuple[tuple[int, str], ...]]]:
+        """The files whose documents must be made again under another IRI, and the IRIs: two
+        documents that would share one (same region, type and period) are told apart by their
+        source file and place in it, the first in input order keeping its own, whatever order they
+        were made in. A file the cache holds made with those IRIs is taken from it."""
         taken: set[str] = set()
+        again: list[_File] = []
+        iris: dict[int, tuple[tuple[int, str], ...]] = {}
         for record in self.files:
             given: list[tuple[int, str]] = []
             for d in record.documents:
@@ -858,16 +902,12 @@ class _Build:
                     given.append((d.index, iri))
             if all(dict(given).get(d.index, d.natural_iri) == d.iri for d in record.documents):
                 continue
-            data = read_bytes(record.path)
-            if hashlib.sha256(data).hexdigest() != record.sha256:
-                record.outcome = FileOutcome(
-                    str(record.path), record.path.name, reason="the file changed while it was being built"
-                )
-                record.documents = []
-                continue
             record.key = self._key(record, tuple(given))
-            if not self._reuse(record):
-                yield self._job(record, data, tuple(given))
+            if self._reuse(record):
+                continue
+            again.append(record)
+            iris[record.number] = tuple(given)
+        return again, iris
 
     # --- writing ---------------------------------------------------------------------------------
 
