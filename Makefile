@@ -54,6 +54,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
+	$(BIN)/python benchmarks/shapes_profile.py
 	$(BIN)/python benchmarks/serve_compare.py
 
 # Simple queries while two clients hammer heavy ones (issue 9: p95 <= 100 ms).
