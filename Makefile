@@ -7,7 +7,7 @@ BUILD  ?= build
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser java build serve test lint typecheck bench bench-serve clean
+.PHONY: install browser java build serve test lint typecheck bench bench-serve bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,11 +54,18 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
+	$(BIN)/python benchmarks/shapes_profile.py
 	$(BIN)/python benchmarks/serve_compare.py
 
 # Simple queries while two clients hammer heavy ones (issue 9: p95 <= 100 ms).
 bench-serve: $(STAMP)
 	$(BIN)/python benchmarks/serve_load.py
+
+# Builds of 20, 80 and 320 synthetic documents: time and peak memory per document, one-document
+# rebuild (issue 14). SIZES=1000 for the large run; BASELINE=path/to/other/src to measure it too.
+SIZES ?= 20,80,320
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --sizes $(SIZES) $(if $(BASELINE),--baseline-src $(BASELINE))
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -4,6 +4,7 @@ exit statuses; and the plumbing of what the user says (`--region`, plangraph.tom
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import hostile
 from plangraph import pipeline, rdf
 from plangraph.cli import main
 from plangraph.model import UserMetadata
-from plangraph.settings import get_settings
+from plangraph.settings import get_settings, set_settings
 from plangraph.vocab import DCTERMS
 
 #: The title of the one document a test makes defective.
@@ -118,8 +119,9 @@ def test_the_exit_statuses_are_documented() -> None:
 
 
 @pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, UserMetadata | None]:
-    """What reaches parse_document for each file (by name)."""
+def said(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, UserMetadata | None]]:
+    """What reaches parse_document for each file (by name). The build runs its files in this
+    process (build_workers=1), where the spy can see them."""
     seen: dict[str, UserMetadata | None] = {}
     parse = pipeline.parse_document
 
@@ -128,7 +130,11 @@ def said(monkeypatch: pytest.MonkeyPatch) -> dict[str, UserMetadata | None]:
         return parse(text, gazetteer, user)
 
     monkeypatch.setattr(pipeline, "parse_document", spy)
-    return seen
+    set_settings(get_settings().with_overrides(build_workers=1))
+    try:
+        yield seen
+    finally:
+        set_settings(None)
 
 
 def test_region_reaches_every_document(tmp_path: Path, said) -> None:

@@ -239,10 +239,12 @@ def _alive(pid: int) -> bool:
 
 
 def _start_slow_build(tmp_path: Path, out: Path) -> subprocess.Popen[bytes]:
-    """A build whose validation runs in two forked workers for several seconds."""
+    """A build whose documents are processed (extracted, validated) in two forked workers for
+    several seconds."""
     corpus = get_settings().corpus_dir.resolve()
     env = {
         **os.environ,
+        "PLANGRAPH_BUILD_WORKERS": "2",
         "PLANGRAPH_VALIDATION_WORKERS": "2",
         "PLANGRAPH_VALIDATION_PARALLEL_MIN_TRIPLES": "0",
     }

@@ -98,6 +98,21 @@ def test_every_file_builds_in_one_run_and_conforms(wild_build: Built) -> None:
     assert {d.file for d in report.documents} == {p.name for p in WILD.glob("*.txt")}
 
 
+def test_the_build_finds_what_pyshacl_finds(wild_build: Built) -> None:
+    """The build validates with the compiled engine (pyshacl-turbo), each document with the
+    reference data it names; pyshacl, the reference, over the written dump (each document with the
+    whole build's reference data) finds the same violations and warnings (issue 14 item 4)."""
+    from plangraph.validate import validate_trig
+
+    build = wild_build.report
+    assert build.validation is not None
+    reference = validate_trig(build.out_dir / store.TRIG_NAME, engine="pyshacl")
+    assert set(reference.violations) == set(build.validation.violations)
+    assert set(reference.warnings) == set(build.validation.warnings)
+    assert reference.documents == build.validation.documents
+    assert reference.quotes_checked == build.validation.quotes_checked == len(reference.documents)
+
+
 def test_the_table_lists_every_text_file() -> None:
     assert {row.file for row in expected_rows()} == {p.name for p in WILD.glob("*.txt")}
 

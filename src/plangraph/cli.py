@@ -1,6 +1,6 @@
 """The `plangraph` command: thin wrappers over the library.
 
-plangraph build [PATHS...] [--out DIR] [--region CODE_OR_NAME]
+plangraph build [PATHS...] [--out DIR] [--region CODE_OR_NAME] [--workers N] [--executor dask://HOST:PORT]
 plangraph validate [--graph FILE]
 plangraph query (SPARQL | FILE.rq) [--build DIR] [--format table|json|csv|tsv]
 plangraph stats [--build DIR]
@@ -48,6 +48,10 @@ exit status:
 
 --out is replaced only if it is a plangraph build (it carries the .plangraph-build marker), or an
 empty folder, or does not exist; anything else is refused and never deleted.
+
+a rebuild into the same --out takes every file whose bytes, and the plangraph code and rule data
+that read it, did not change from the previous build's cache (OUT/cache/): only changed files are
+read, extracted and validated again, and only their graphs are replaced in the store.
 """
 
 
@@ -67,7 +71,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else settings.build_dir
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        report = build(paths, out, progress=not args.quiet, validate=not args.no_validate, region=args.region)
+        report = build(
+            paths,
+            out,
+            progress=not args.quiet,
+            validate=not args.no_validate,
+            region=args.region,
+            executor=args.executor,
+            workers=args.workers,
+        )
     except _Terminated:
         print(
             "error: terminated (SIGTERM); nothing written, the previous build is unchanged", file=sys.stderr
@@ -276,6 +288,19 @@ def make_parser() -> argparse.ArgumentParser:
         "--region",
         metavar="CODE_OR_NAME",
         help="the region every input is about: a GB/T 2260 code (150702) or a place name (海拉尔区)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that read, extract and validate documents (default: setting build_workers, "
+        "the cores there are)",
+    )
+    p.add_argument(
+        "--executor",
+        metavar="URL",
+        help="process the documents on an existing Dask cluster: dask://HOST:PORT of its scheduler "
+        "(needs plangraph[dask] here and plangraph on the workers; default: this machine)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")

@@ -392,12 +392,31 @@ def candidate_graph(names: Iterable[str]) -> Graph:
     return g
 
 
+#: The kinds of indicator names a document prints, in the order a build's candidates read them.
+NAME_KINDS = ("rows", "parents", "targets")
+
+
+def printed_names(doc: ParsedDocument) -> dict[str, list[str]]:
+    """The indicator names one document prints, by kind (:data:`NAME_KINDS`): a build keeps them as
+    the document's compact key and makes the candidates of all its documents from them."""
+    rows = [row for box in doc.boxes for row in box.rows]
+    return {
+        "rows": [row.name for row in rows],
+        "parents": [row.parent for row in rows if row.parent],
+        "targets": [t.indicator for t in doc.targets],
+    }
+
+
 def indicators_graph(docs: Iterable[ParsedDocument]) -> Graph:
     """The reference graph of indicators for a build: the scheme, the units, and a candidate
     concept for every indicator the documents print that the scheme lacks."""
-    names = [row.name for d in docs for box in d.boxes for row in box.rows]
-    names += [row.parent for d in docs for box in d.boxes for row in box.rows if row.parent]
-    names += [t.indicator for d in docs for t in d.targets]
+    printed = [printed_names(d) for d in docs]
+    return indicators_graph_of([name for kind in NAME_KINDS for names in printed for name in names[kind]])
+
+
+def indicators_graph_of(names: Iterable[str]) -> Graph:
+    """:func:`indicators_graph` from the printed names (all documents' rows, then parents, then
+    targets: the first printed form of a candidate is its prefLabel)."""
     graph = Graph(identifier=INDICATORS_GRAPH)
     graph += scheme_graph()
     graph += candidate_graph(names)
@@ -417,6 +436,7 @@ __all__ = [
     "concept_iri",
     "concept_unit",
     "indicators_graph",
+    "indicators_graph_of",
     "is_change",
     "is_curated",
     "resolve",

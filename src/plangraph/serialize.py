@@ -78,6 +78,20 @@ def _has_blank_nodes(graph: Graph) -> bool:
     return any(isinstance(t, BNode) for triple in graph for t in triple)
 
 
+HEADER = "\n".join(f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()) + "\n"
+"""The prefixes every TriG file plangraph writes starts with."""
+
+
+def graph_block(graph: Graph, nm: NamespaceManager | None = None) -> str:
+    """One named graph as ``write_trig`` writes it (empty for an empty graph): a build's workers
+    serialise each document's graph on its own, and the blocks are put together in IRI order."""
+    if not len(graph):
+        return ""
+    body = to_canonical_graph(graph) if _has_blank_nodes(graph) else graph
+    lines = ["", f"{graph.identifier.n3()} {{", *graph_body(body, nm or _namespaces()), "}"]
+    return "\n".join(lines) + "\n"
+
+
 def write_trig(graphs: Dataset | Iterable[Graph], path: Path) -> None:
     """Write the named graphs (of a Dataset, or given one by one) in IRI order, each written out
     as soon as it is serialised; blank nodes (in the ontology's OWL lists) get canonical labels
@@ -87,7 +101,6 @@ def write_trig(graphs: Dataset | Iterable[Graph], path: Path) -> None:
         default = graphs.default_graph.identifier
         graphs = [g for g in graphs.graphs() if g.identifier != default]
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        out.write("\n".join(f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()) + "\n")
+        out.write(HEADER)
         for graph in sorted((g for g in graphs if len(g)), key=lambda g: str(g.identifier)):
-            body = to_canonical_graph(graph) if _has_blank_nodes(graph) else graph
-            out.write("\n".join(["", f"{graph.identifier.n3()} {{", *graph_body(body, nm), "}"]) + "\n")
+            out.write(graph_block(graph, nm))

@@ -18,6 +18,14 @@ from typing import Any
 PACKAGE_DIR = Path(str(files("plangraph")))
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and taskset narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     # --- where things are -------------------------------------------------------------------
@@ -44,8 +52,19 @@ class Settings:
     the build warns with the offset of each."""
     validate_on_build: bool = True
     """Run SHACL validation during `plangraph build`; violations fail the build."""
+    build_workers: int = _cores()
+    """Processes that read, extract, validate and serialise documents in parallel during `plangraph
+    build` (forked; 1 = in the calling process). Default: the cores this process may run on."""
+    build_executor: str | None = None
+    """Where the documents of a build are processed: None for this machine (``build_workers``
+    processes), or ``dask://HOST:PORT`` for the scheduler of an existing Dask cluster
+    (``plangraph build --executor``; needs the ``dask`` extra here and plangraph on its workers)."""
+    validation_engine: str = "turbo"
+    """The SHACL engine: ``turbo`` (pyshacl-turbo, compiled, 20-30x faster; its findings are checked
+    against pyshacl's on the gold and wild corpora by the test suite) or ``pyshacl`` (the reference)."""
     validation_workers: int = 2
-    """Processes that validate document graphs in parallel (forked; 1 = in the calling process)."""
+    """Processes that validate document graphs in parallel in `plangraph validate` (forked; 1 = in
+    the calling process). A build validates each document in its own build worker instead."""
     validation_parallel_min_triples: int = 20_000
     """Smaller datasets are validated in the calling process: each worker first spends about a
     second preparing the SPARQL queries of the shapes, more than it saves on a small graph."""

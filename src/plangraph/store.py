@@ -25,6 +25,7 @@ import ctypes
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -33,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -60,7 +61,9 @@ MARKER_NAME = ".plangraph-build"
 SOURCE_INDEX = ".index.json"
 #: Everything a build writes. A folder holding only these (with ``plangraph.trig``) and no
 #: marker is a build written before the marker existed, and may be replaced too.
-BUILD_ENTRIES = frozenset({TRIG_NAME, STORE_NAME, REPORT_NAME, SOURCES_DIR, MARKER_NAME})
+#: In a build folder: what the per-file stage made of each input (plangraph.buildcache).
+CACHE_NAME = "cache"
+BUILD_ENTRIES = frozenset({TRIG_NAME, STORE_NAME, REPORT_NAME, SOURCES_DIR, MARKER_NAME, CACHE_NAME})
 
 #: What a SPARQL query answers: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -369,22 +372,129 @@ def _save_extraction(copy: Path, source: SourceFile) -> None:
     """Beside the copy of a converted original: the text its mention offsets index into, and the
     map back to the original (with a PDF's page texts)."""
     assert source.extraction is not None
-    text_path, map_path = extracted_paths(copy)
-    text_path.parent.mkdir(exist_ok=True)
-    text_path.write_text(source.text, encoding="utf-8")
     origin = source.extraction.origin.to_json()
     if source.extraction.page_texts:
         origin["pages"] = source.extraction.page_texts
+    save_extraction(copy, source.text, origin)
+
+
+def save_extraction(copy: Path, text: str | Path, origin: dict) -> None:
+    """:func:`_save_extraction` from the text (or a file holding it, linked when it can be) and
+    the source map, as a build's workers send them back."""
+    text_path, map_path = extracted_paths(copy)
+    text_path.parent.mkdir(exist_ok=True)
+    if isinstance(text, Path):
+        text_path.unlink(missing_ok=True)
+        try:
+            os.link(text, text_path)
+        except OSError:
+            shutil.copyfile(text, text_path)
+    else:
+        text_path.write_text(text, encoding="utf-8")
     map_path.write_text(json.dumps(origin, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def update_store(previous: Path, store_dir: Path, replaced: dict[str, bytes | None], header: str) -> bool:
+    """Make ``store_dir`` a copy of the store at ``previous`` (hard links: a checkpoint of its
+    immutable files) with the named graphs in ``replaced`` replaced by the TriG text given (None:
+    the graph is removed), the union default graph kept as the set union of the named graphs.
+
+    A triple leaves the default graph only when no other named graph still states it. False, and
+    nothing usable in ``store_dir``, when a graph to replace holds blank nodes (the union's blank
+    nodes must be its graphs' own: the caller loads the whole dump instead)."""
+    old_store = ox.Store.read_only(str(previous))
+    if not has_union_default_graph(old_store):
+        return False
+    old_store.backup(str(store_dir))
+    del old_store
+    target = ox.Store(str(store_dir))
+    for name, text in replaced.items():
+        graph = ox.NamedNode(name)
+        old = list(target.quads_for_pattern(None, None, None, graph))
+        new = [] if text is None else list(ox.parse(header.encode() + text, format=ox.RdfFormat.TRIG))
+        if any(isinstance(t, ox.BlankNode) for q in old + new for t in (q.subject, q.object)):
+            return False
+        stated = {ox.Triple(q.subject, q.predicate, q.object) for q in new}
+        target.remove_graph(graph)
+        target.extend(new)
+        for quad in old:
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            if triple in stated:
+                continue
+            others = target.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+            if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in others):
+                target.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+        target.extend(ox.Quad(t.subject, t.predicate, t.object) for t in stated)
+    target.flush()
+    del target
+    return True
+
+
 def write_store(trig_file: Path, store_dir: Path) -> None:
-    """Bulk-load a TriG file into a new on-disk pyoxigraph store, with the union default graph."""
+    """Bulk-load a TriG file plangraph wrote into a new on-disk pyoxigraph store, with the union
+    default graph (see :func:`add_union_default_graph`).
+
+    The union is loaded by the parser too, from the same file read as Turtle without its graph
+    lines (one pass in Rust, not a Python loop over every quad: 3x faster); only the graphs with
+    blank nodes (the ontology's OWL lists) are copied quad by quad, because a parse gives blank
+    nodes new labels and a blank node of the default graph must be its graph's own."""
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(trig_file), format=ox.RdfFormat.TRIG)
-    add_union_default_graph(store)
+    with_blank_nodes: list[str] = []
+    with open(trig_file, "rb") as dump:
+        union = io.BufferedReader(_ChunkReader(_union_turtle(dump, with_blank_nodes)), 1 << 20)
+        store.bulk_load(union, format=ox.RdfFormat.TURTLE)
+    for name in with_blank_nodes:
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    store.add_graph(UNION_MARKER)
     store.flush()
     del store
+
+
+def _union_turtle(dump: IO[bytes], with_blank_nodes: list[str]) -> Iterator[bytes]:
+    """The Turtle text of the graphs of a TriG file as :func:`plangraph.serialize.write_trig`
+    writes it (prefixes, then ``<graph> {`` … ``}`` blocks, statements indented), graph lines left
+    out; the names of the graphs holding blank nodes are put in ``with_blank_nodes`` instead."""
+    block: list[bytes] = []
+    name: str | None = None
+    for line in dump:
+        if name is None:
+            if line.startswith(b"<") and line.rstrip().endswith(b"{"):
+                name, block = line[1 : line.index(b">")].decode(), []
+            elif line.startswith(b"@prefix"):
+                yield line
+            continue
+        if line.rstrip() == b"}":
+            if any(b"_:" in statement for statement in block):
+                with_blank_nodes.append(name)  # (or a literal that holds "_:": copied the slow way)
+            else:
+                yield b"".join(block)
+            name = None
+            continue
+        block.append(line)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable stream over an iterator of byte strings (what pyoxigraph's parser reads)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not len(self._chunk):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._chunk = memoryview(chunk)
+        size = min(len(buffer), len(self._chunk))
+        buffer[:size] = self._chunk[:size]
+        self._chunk = self._chunk[size:]
+        return size
 
 
 def add_union_default_graph(store: ox.Store) -> None:
