@@ -40,7 +40,9 @@ build: $(BUILD)/plangraph.trig
 serve: build
 	$(BIN)/plangraph serve --build $(BUILD) --host $(HOST) --port $(PORT)
 
+# The type check runs first: a None dereference mypy can see is a bug before any test runs.
 test: $(STAMP) browser java
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

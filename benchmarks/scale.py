@@ -47,7 +47,12 @@ from plangraph.settings import get_settings
 
 #: The bundled plans copied (one document each; the list page of three reports is left out so that
 #: N files are N documents).
-TEMPLATES = ("000_eff48e12d0f87c70.txt", "001_cb27c06e08f47c2d.txt", "002_aeb35f2bbea0796b.txt", "004_b18dca5de18b2533.txt")
+TEMPLATES = (
+    "000_eff48e12d0f87c70.txt",
+    "001_cb27c06e08f47c2d.txt",
+    "002_aeb35f2bbea0796b.txt",
+    "004_b18dca5de18b2533.txt",
+)
 #: Regions a copy may be given: their own level of government, with a name no other region has.
 LEVELS = ("PrefectureCity", "CountyLevelCity", "County", "District")
 
@@ -63,7 +68,9 @@ def _regions(avoid: set[str]) -> list[tuple[str, str, str]]:
         for name in [row["name"], *filter(None, row["short_names"].split("|"))]:
             names[name] = names.get(name, 0) + 1
     found = []
-    for row in sorted(rows, key=lambda r: (LEVELS.index(r["level"]) if r["level"] in LEVELS else 9, r["code"])):
+    for row in sorted(
+        rows, key=lambda r: (LEVELS.index(r["level"]) if r["level"] in LEVELS else 9, r["code"])
+    ):
         short = next(iter(filter(None, row["short_names"].split("|"))), "")
         unique = len(short) >= 2 and names[row["name"]] == 1 and names[short] == 1
         clash = any(a in row["name"] or short in a for a in avoid)
@@ -179,7 +186,13 @@ def timed_build(inputs: Path, out: Path, src: str | None = None) -> Run:
     if line is None:
         sys.exit(f"the build of {inputs} failed:\n{stderr[-3000:]}")
     _, _inner, main_kb, child_kb, status = line.split()
-    return Run(round(seconds, 2), round(peak / 2**20), round(int(main_kb) / 1024), round(int(child_kb) / 1024), int(status))
+    return Run(
+        round(seconds, 2),
+        round(peak / 2**20),
+        round(int(main_kb) / 1024),
+        round(int(child_kb) / 1024),
+        int(status),
+    )
 
 
 def reading_pass(files: list[Path]) -> float:
@@ -191,7 +204,10 @@ def reading_pass(files: list[Path]) -> float:
 
 def one_document_rebuild(files: list[Path], inputs: Path, out: Path, src: str | None) -> Run:
     changed = files[len(files) // 2]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n加快推进新型工业化，推动制造业高质量发展。\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n\n加快推进新型工业化，推动制造业高质量发展。\n",
+        encoding="utf-8",
+    )
     return timed_build(inputs, out, src)
 
 
@@ -216,8 +232,12 @@ def measure(sizes: list[int], src: str | None, work: Path, label: str) -> dict:
             "full": asdict(full),
             "one_document_rebuild": asdict(rebuild),
         }
-        print(f"  [{label}] N={n}: full {full.seconds:.1f} s, peak {full.peak_tree_mb} MB, "
-              f"rebuild {rebuild.seconds:.1f} s", file=sys.stderr, flush=True)
+        print(
+            f"  [{label}] N={n}: full {full.seconds:.1f} s, peak {full.peak_tree_mb} MB, "
+            f"rebuild {rebuild.seconds:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
         shutil.rmtree(out, ignore_errors=True)
     return results
 
@@ -234,7 +254,9 @@ def ratios(results: dict) -> dict:
             "seconds per document (x smallest N)": round(per_doc / base_per_doc, 2),
             "seconds per document (x reading a file)": round(per_doc / (row["reading_seconds"] / docs), 1),
             "peak memory MB (process tree)": row["full"]["peak_tree_mb"],
-            "peak memory (x smallest N)": round(row["full"]["peak_tree_mb"] / base["full"]["peak_tree_mb"], 2),
+            "peak memory (x smallest N)": round(
+                row["full"]["peak_tree_mb"] / base["full"]["peak_tree_mb"], 2
+            ),
             "peak memory MB per document": round(row["full"]["peak_tree_mb"] / docs, 1),
             "max RSS MB: main process / largest worker": (
                 f"{row['full']['main_maxrss_mb']} / {row['full']['largest_child_maxrss_mb']}"
@@ -263,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.work or tempfile.mkdtemp(prefix="plangraph-scale-"))
     load = os.getloadavg()
-    result: dict = {"machine": {"cores": os.cpu_count(), "load average at start": [round(x, 2) for x in load]}}
+    result: dict = {
+        "machine": {"cores": os.cpu_count(), "load average at start": [round(x, 2) for x in load]}
+    }
     if args.baseline_src:
         result["baseline"] = measure(sizes, args.baseline_src, work, "baseline")
     result["this"] = measure(sizes, None, work, "this")

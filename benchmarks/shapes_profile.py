@@ -55,7 +55,13 @@ def profile(files: list[Path], top: int) -> None:
         for _outcome, doc in pipeline.build_file(path, gazetteer).documents:
             graph = rdf.DocumentGraph(doc).build()
             keys = pipeline.ReferenceKeys.of(doc, graph, gazetteer)
-            jobs.append((graph, pipeline._document_references(keys, gazetteer), {str(rdf.document_iri(doc)): doc.source.text}))
+            jobs.append(
+                (
+                    graph,
+                    pipeline._document_references(keys, gazetteer),
+                    {str(rdf.document_iri(doc)): doc.source.text},
+                )
+            )
     triples = sum(len(graph) for graph, _, _ in jobs)
     validate_document_graph(*jobs[0], engine="turbo")  # the compiled shapes, made once per process
     started = time.perf_counter()
@@ -69,9 +75,13 @@ def profile(files: list[Path], top: int) -> None:
     finally:
         pyshacl.shape.Shape.validate = original  # type: ignore[method-assign]
     same = all(set(a) == set(b) for a, b in zip(reference, turbo, strict=True))
-    print(f"{len(jobs)} document graphs, {triples} triples (with the reference data and source text each names)")
+    print(
+        f"{len(jobs)} document graphs, {triples} triples (with the reference data and source text each names)"
+    )
     print(f"pyshacl        {pyshacl_seconds:7.2f} s  (reference)")
-    print(f"pyshacl-turbo  {turbo_seconds:7.2f} s  ({pyshacl_seconds / turbo_seconds:.1f}x faster; same findings: {same})")
+    print(
+        f"pyshacl-turbo  {turbo_seconds:7.2f} s  ({pyshacl_seconds / turbo_seconds:.1f}x faster; same findings: {same})"
+    )
     shapes_total = sum(own.values())
     print(f"\npyshacl's time per shape ({shapes_total:.2f} s in shapes, the rest is pyshacl's own set-up):")
     print(f"  {'seconds':>8} {'share':>6} {'runs':>7}  shape")

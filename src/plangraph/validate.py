@@ -178,8 +178,8 @@ def load_ontology(ontology_dir: Path | None = None) -> Graph:
 
 def _document_classes(ontology: Graph) -> set[Node]:
     """pg:Document and all its subclasses declared in the ontology."""
-    classes = {PG.Document}
-    frontier = [PG.Document]
+    classes: set[Node] = {PG.Document}
+    frontier: list[Node] = [PG.Document]
     while frontier:
         for sub in ontology.subjects(RDFS.subClassOf, frontier.pop()):
             if sub not in classes:
@@ -197,7 +197,8 @@ def is_document_graph(name: Node) -> bool:
 
 def _named_graphs(ds: Dataset) -> tuple[list[Graph], list[Graph]]:
     """(document graphs, reference graphs); the ontology graph is neither (it comes from the file)."""
-    documents, references = [], []
+    documents: list[Graph] = []
+    references: list[Graph] = []
     for graph in ds.graphs():
         if len(graph) == 0 or graph.identifier == ONTOLOGY_GRAPH:
             continue
@@ -260,7 +261,7 @@ class _QueryCachingGraph(Graph):
     validation of a document with thousands of mentions.
     """
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
             query_object = _prepared_query(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -357,7 +358,7 @@ def _records(results: Graph, shapes: Graph, document: str) -> list[ValidationRec
         records.append(
             ValidationRecord(
                 document=document,
-                severity=_SEVERITY_NAMES.get(severity, str(severity)),
+                severity=_SEVERITY_NAMES.get(cast(URIRef, severity), str(severity)),
                 focus=str(results.value(result, SH.focusNode)),
                 path=_term_text(results.value(result, SH.resultPath)),
                 value=_term_text(results.value(result, SH.value)),
@@ -617,7 +618,7 @@ def load_trig(path: Path) -> Dataset:
         key = "" if isinstance(name, ox.DefaultGraph) else name.value
         graph = graphs.get(key)
         if graph is None:
-            graph = ds.default_graph if not key else ds.graph(_rdflib_term(name))
+            graph = ds.default_graph if not key else ds.graph(cast(URIRef | BNode, _rdflib_term(name)))
             graphs[key] = graph
         graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
     return ds

@@ -75,13 +75,14 @@ def document_context(doc: ParsedDocument) -> DocumentContext:
     for division in doc.divisions:
         headings_by_line.setdefault(division.line, []).append(division)
     for block in doc.text.blocks:
-        text: Block | None = block
+        text = block
         if id(block) not in box_of_block:
-            text = _without_heading(block, headings_by_line.get(block.line, []))
-            if text is None:
+            stripped = _without_heading(block, headings_by_line.get(block.line, []))
+            if stripped is None:
                 continue
-        box = box_of_block.get(id(block)) or _box_by_line(doc.boxes, block.line)
-        ctx.blocks.append(BlockContext(text, find_division(block), box))
+            text = stripped
+        holder = box_of_block.get(id(block)) or _box_by_line(doc.boxes, block.line)
+        ctx.blocks.append(BlockContext(text, find_division(block), holder))
     return ctx
 
 

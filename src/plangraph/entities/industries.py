@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 
@@ -313,7 +314,7 @@ def _pairs(items: Iterable[object]) -> Iterator[tuple[str, str]]:
     for item in items:
         entities = getattr(item, "entities", None)
         if entities is None:
-            key, label = item  # type: ignore[misc]
+            key, label = cast(tuple[str, str], item)
             yield key, label
             continue
         for goal in entities.industries:
@@ -387,7 +388,9 @@ def _is_umbrella_at(path: Path, name: str) -> bool:
         return True
     # "外贸支柱产业", "区域特色产业": a scope word before a grouping word is no industry either.
     grouped = _GROUPED.match(core)
-    return bool(grouped) and not (resolve_industry(grouped.group(1)) or _ends_like_industry(grouped.group(1)))
+    if grouped is None:
+        return False
+    return not (resolve_industry(grouped.group(1)) or _ends_like_industry(grouped.group(1)))
 
 
 def _ends_like_industry(text: str) -> bool:

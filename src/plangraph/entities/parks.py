@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -83,7 +83,7 @@ def _generic_words() -> tuple[str, ...]:
     return tuple(_lookup_words())
 
 
-def proper_element(core: str, place_spans: list[tuple[int, int]] = ()) -> str:
+def proper_element(core: str, place_spans: Sequence[tuple[int, int]] = ()) -> str:
     """What is left of ``core`` (a name without its ending) after generic words and industry
     names are taken out; place names count as proper and are kept."""
     keep = [False] * len(core)
@@ -283,18 +283,19 @@ class _Places:
     """Place names inside park names, through the places extractor's matcher."""
 
     def __init__(self, context: list[str]):
-        self.context = context
-        try:
-            from .places import find_places
-            from .regions import Gazetteer
+        from .places import find_places
+        from .regions import Gazetteer
 
-            self._find = find_places
+        self.context = context
+        self._find = find_places
+        self._gazetteer: Gazetteer | None
+        try:
             self._gazetteer = Gazetteer.load()
         except Exception:  # no gazetteer: parks are still found, without places
-            self._find = None
+            self._gazetteer = None
 
     def spans(self, name: str) -> list[tuple[int, int, str]]:
-        if self._find is None:
+        if self._gazetteer is None:
             return []
         return [(s, e, region.code) for s, e, region in self._find(name, self.context, self._gazetteer)]
 

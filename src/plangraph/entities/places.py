@@ -206,7 +206,8 @@ def _short_name_stands_alone(text: str, start: int, end: int, code: str, gazette
     words = gazetteer.boundary_words
     # (a province's or city's name is what the text means far more often than a word across it:
     # 浙江|海龟 is 浙江, not 江海)
-    big = gazetteer.get(code).level in ("Province", "PrefectureCity")
+    region = gazetteer.get(code)
+    big = region is not None and region.level in ("Province", "PrefectureCity")
     if not big and end < len(text) and text[end - 1 : end + 1] in words:
         return False
     for a in range(max(0, start - HOLDING_REACH), start + 1):  # a word holding it: 入海口, 朝阳产业
