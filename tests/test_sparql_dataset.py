@@ -291,3 +291,45 @@ def test_dumps_of_a_store_with_the_union_write_each_quad_once(tmp_path: Path) ->
     assert n_quads == 4 and len(quads.splitlines()) == 4  # the graphs' quads, not the union again
     _, n_triples = rdf_bytes(store, "turtle")
     assert n_triples == 2
+
+
+# The default graph write_store materialises is the set union of the named graphs, whatever the
+# layout of the TriG file: plangraph's own writer's (the fast path reads it as Turtle) or any other
+# (a hand-written fixture with @base and relative graph names dropped every triple from the union).
+STORE_LAYOUTS = {
+    "plangraph's writer": (
+        "@prefix ex: <http://example/> .\n\n"
+        '<urn:g:a> {\n    ex:s ex:p "shared", "only a" .\n}\n\n'
+        '<urn:g:b> {\n    ex:s ex:p "shared" .\n    _:b ex:p ex:o .\n}\n'
+    ),
+    "one line per graph": DUPLICATES,
+    "@base and relative graph names": (
+        '# a comment\n@base <http://example/> .\n\n<graph/a> {\n    <s> <p> "x" .\n}\n'
+        '<graph/b> {\n    <s> <p> "x", "y" .\n}\n'
+    ),
+    "SPARQL-style PREFIX and GRAPH": (
+        "PREFIX ex: <http://example/>\nGRAPH ex:a { ex:s ex:p 1 }\nGRAPH ex:b { ex:s ex:p 1, 2 }\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", STORE_LAYOUTS)
+def test_write_store_makes_the_union_whatever_the_layout(tmp_path: Path, layout: str) -> None:
+    trig = tmp_path / "dump.trig"
+    trig.write_text(STORE_LAYOUTS[layout], encoding="utf-8")
+    write_store(trig, tmp_path / "store")
+    store = ox.Store.read_only(str(tmp_path / "store"))
+
+    def shape(term: object) -> object:
+        return "_:" if isinstance(term, ox.BlankNode) else term  # blank node labels are the parser's
+
+    union = {
+        (q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    }
+    default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert len(default) == len(union)
+    assert {tuple(map(shape, (q.subject, q.predicate, q.object))) for q in default} == {
+        tuple(map(shape, t)) for t in union
+    }

@@ -441,13 +441,20 @@ def write_store(trig_file: Path, store_dir: Path) -> None:
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(trig_file), format=ox.RdfFormat.TRIG)
     with_blank_nodes: list[str] = []
-    with open(trig_file, "rb") as dump:
-        union = io.BufferedReader(_ChunkReader(_union_turtle(dump, with_blank_nodes)), 1 << 20)
-        store.bulk_load(union, format=ox.RdfFormat.TURTLE)
-    for name in with_blank_nodes:
-        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-    store.add_graph(UNION_MARKER)
+    try:
+        with open(trig_file, "rb") as dump:
+            union = io.BufferedReader(_ChunkReader(_union_turtle(dump, with_blank_nodes)), 1 << 20)
+            store.bulk_load(union, format=ox.RdfFormat.TURTLE)
+    except (_NotWriterShape, SyntaxError):
+        # A TriG file in another layout (written by hand or by another tool): the union the slow
+        # way, from the quads the first load parsed.
+        store.clear_graph(ox.DefaultGraph())
+        add_union_default_graph(store)
+    else:
+        for name in with_blank_nodes:
+            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        store.add_graph(UNION_MARKER)
     store.flush()
     del store
 
@@ -462,8 +469,12 @@ def _union_turtle(dump: IO[bytes], with_blank_nodes: list[str]) -> Iterator[byte
         if name is None:
             if line.startswith(b"<") and line.rstrip().endswith(b"{"):
                 name, block = line[1 : line.index(b">")].decode(), []
-            elif line.startswith(b"@prefix"):
+                if ":" not in name:
+                    raise _NotWriterShape(line[:80])  # a relative graph name, against an @base
+            elif line.startswith((b"@prefix", b"@base")):
                 yield line
+            elif line.strip() and not line.startswith(b"#"):
+                raise _NotWriterShape(line[:80])
             continue
         if line.rstrip() == b"}":
             if any(b"_:" in statement for statement in block):
@@ -473,6 +484,10 @@ def _union_turtle(dump: IO[bytes], with_blank_nodes: list[str]) -> Iterator[byte
             name = None
             continue
         block.append(line)
+
+
+class _NotWriterShape(Exception):
+    """A line outside a graph block that plangraph's TriG writer never writes."""
 
 
 class _ChunkReader(io.RawIOBase):
