@@ -137,13 +137,26 @@ _CONCRETE = re.compile("|".join(re.escape(w) for w in _RULES.words("concrete_par
 _QUANTITY = _RULES.regex("quantity")
 
 
-def has_proper_name(name: str, places: Sequence[tuple[int, int]] = (), own: tuple[str, ...] = ()) -> bool:
+def has_proper_name(
+    name: str,
+    places: Sequence[tuple[int, int]] = (),
+    own: tuple[str, ...] = (),
+    home: Sequence[tuple[int, int]] = (),
+) -> bool:
     """Whether a project name names one particular thing (a place, an owner, a number …). ``own``:
-    the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``)."""
+    the words (市, 县, 区) that name the document's own jurisdiction (see ``own_jurisdiction``);
+    ``home``: the spans of ``places`` that name that jurisdiction or one above it."""
     name = _BRACKET_GLOSS.sub("", name)  # 农（渔）家乐 is 农家乐
     core = _without_last_ending(name)  # 过街天桥: the head is 桥; 街 inside is part of 过街
     built = _without_last_ending(name)  # 沈辽鞍城际铁路项目 builds a 城际铁路
-    if name.endswith(_PROGRAMME_HEADS) and not (_CONCRETE.search(built) or places or _QUANTITY.search(built)):
+    # A quoted slogan says nothing of what is built (“模塑申城”工程, “天府森林四库”项目), nor does
+    # the document's own city right before the head (气化营口工程, “气化”锦州工程: a programme for
+    # all of it; 辽宁圣源食品…项目 is named by its owner).
+    unquoted = _QUOTED.sub("", built)
+    elsewhere = [p for p in places if p not in home or p[1] != len(built)]
+    if name.endswith(_PROGRAMME_HEADS) and not (
+        _CONCRETE.search(unquoted) or elsewhere or _QUANTITY.search(built)
+    ):
         return False  # a programme (种子工程, 文化惠民工程), not a thing one builds
     if _DESIGNATION.search(name):
         return False  # 国家新型工业化示范基地: a title the state awards, not a thing one builds
@@ -178,6 +191,7 @@ _FUNCTION_HEADS = _RULES.words("function_heads")
 #: Heads of works that may be programmes rather than things (种子工程).
 _PROGRAMME_HEADS = _RULES.words("not_a_project_key_nodes")
 _BRACKET_GLOSS = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
+_QUOTED = re.compile(r"“[^“”]*”")
 _DESIGNATION = _RULES.regex("designation")
 
 
@@ -239,21 +253,40 @@ class _Found:
     closer: str = ""  # for an item of a list closed by 等…: the closing word (项目, 设施 …)
 
 
-def _name_start(text: str, end: int, floor: int) -> int:
+def _name_start(text: str, end: int, floor: int, head_start: int | None = None) -> int:
+    """Where the name that ends at ``end`` begins: after the last boundary word before it that
+    is not part of the name (see ``_inside_the_name``). ``head_start``: where its head begins
+    when that head is a work's (工程, 项目), which a verb before it may describe."""
     i = end
     while i > floor and end - i < _MAX_NAME and _NAME_CHARS.match(text[i - 1]):
         i -= 1
     window = text[i:end]
+    found = [m for m in _BOUNDARY.finditer(window) if m.end() < len(window) - 1]
     start = i
-    last = None
-    for m in _BOUNDARY.finditer(window):
-        if m.end() < len(window) - 1:
-            last = m
-    if last is not None:
-        start = i + last.end()
+    for k in range(len(found) - 1, -1, -1):
+        after = found[k - 1].end() if k > 0 else 0
+        if not _inside_the_name(text, i + after, i + found[k].start(), found[k].group(0), head_start):
+            start = i + found[k].end()
+            break
     while start < end and text[start] in ' ）)”"、':
         start += 1
     return start
+
+
+def _inside_the_name(text: str, after: int, at: int, word: str, head_start: int | None) -> bool:
+    """Whether the boundary ``word`` at ``text[at:]`` (the previous one ends at ``after``) is part
+    of the name after all: a one-character word with one noun or adjective character before it
+    makes a word with it (推进大有国家一级渔港, 、金和机电: no name is one character long; not 走以…,
+    八是…), and a verb right before a work's head with a name before it says what the work does
+    (凌南—松山天然气利用工程, 省道242高唐段大修工程, 沿海产业基地基础设施整体运营项目)."""
+    if len(word) == 1 and at - after == 1 and _CJK.match(text[after]):
+        token = word_at(text, after)
+        return token is not None and len(token.word) == 1 and token.pos.startswith(_NAME_PART_TAGS)
+    return len(word) >= 2 and at + len(word) == head_start and at - after >= 2
+
+
+#: Tags of a character that may begin a name: nouns (n, ns, nr, ng, nz …), adjectives, abbreviations.
+_NAME_PART_TAGS = ("n", "a", "j", "b")
 
 
 #: A list closed by "等…项目/工程/设施/平台": its items are projects — unless the words between
@@ -379,7 +412,10 @@ def _suffix_names(text: str) -> list[_Found]:
         clause_start = 0
         for b in _CLAUSE_BREAK.finditer(text, 0, m.start()):
             clause_start = b.end()
-        start = _name_start(text, m.end(), clause_start)
+        # Only a work (…工程, …项目) is named by what it does (天然气利用工程); before any other
+        # head a verb introduces the name (推进铁路, 打造高铁, 优化提升西站).
+        work_head = m.start() if m.group(0).endswith(_PROGRAMME_HEADS) else None
+        start = _name_start(text, m.end(), clause_start, work_head)
         start = _shared_head_start(text, start, clause_start)
         if _CLASS_BEFORE.search(text[max(0, start - 4) : start]):
             continue  # "…等港口基础设施项目": the class of a list's items, not one of them
@@ -394,7 +430,12 @@ _LEADING_PARTICLE = _RULES.regex("leading_particle")
 
 
 def _clean_name(name: str) -> str:
+    printed = name
     name = name.strip(" “”\"'（）()、")
+    if name.count("”") == name.count("“") + 1 and printed.lstrip(" （(、").startswith("“"):
+        # “北三村”道路维修, “两河”湿地公园: a quoted part opens the name, so its quote is printed
+        # with it (without it the name is not in the text: it was dropped).
+        name = "“" + name
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
     return _LEADING_PARTICLE.sub("", name)
@@ -436,7 +477,9 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 continue
             if _COUNTED_FACILITIES.match(name):
                 continue
-            places = [(s, e) for s, e, _ in find_places(name, context, gazetteer)]
+            hits = find_places(name, context, gazetteer)
+            places = [(s, e) for s, e, _ in hits]
+            home = [(s, e) for s, e, region in hits if region.code in context]
             if any(e == len(name) and e - s > len(name) // 2 for s, e in places):
                 continue  # 大石桥, 淮南谢桥: a place named like a work
             if (
@@ -446,7 +489,7 @@ def prose_projects(ctx: DocumentContext, parks: list[Park]) -> list[Project]:
                 and not (places or has_proper_word(name))
             ):
                 continue  # "职业教育、水资源保障等项目": an item with no head must name someone or somewhere
-            if not has_proper_name(name, places, own):
+            if not has_proper_name(name, places, own, home):
                 if name == printed or not has_proper_name(name, [(0, 0)], own):
                     continue
                 # 西海工业园区分布式光伏发电示范项目: without its park the name says nothing.
