@@ -300,7 +300,9 @@ STORE_LAYOUTS = {
     "plangraph's writer": (
         "@prefix ex: <http://example/> .\n\n"
         '<urn:g:a> {\n    ex:s ex:p "shared", "only a" .\n}\n\n'
-        '<urn:g:b> {\n    ex:s ex:p "shared" .\n    _:b ex:p ex:o .\n}\n'
+        '<urn:g:b> {\n    ex:s ex:p "shared" .\n    _:b ex:p ex:o .\n}\n\n'
+        '<urn:g:c> {\n    ex:s ex:p "shared", "only c" .\n}\n\n'
+        "<urn:g:d> {\n    _:b ex:q ex:o .\n}\n"  # the blank node of g:b: labels are the file's
     ),
     "one line per graph": DUPLICATES,
     "@base and relative graph names": (
@@ -313,8 +315,14 @@ STORE_LAYOUTS = {
 }
 
 
+@pytest.mark.parametrize("batch_bytes", [8 << 20, 1], ids=["one batch", "a batch per graph"])
 @pytest.mark.parametrize("layout", STORE_LAYOUTS)
-def test_write_store_makes_the_union_whatever_the_layout(tmp_path: Path, layout: str) -> None:
+def test_write_store_makes_the_union_whatever_the_layout(
+    tmp_path: Path, layout: str, batch_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plangraph import store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_LOAD_BATCH_BYTES", batch_bytes)
     trig = tmp_path / "dump.trig"
     trig.write_text(STORE_LAYOUTS[layout], encoding="utf-8")
     write_store(trig, tmp_path / "store")
@@ -323,11 +331,17 @@ def test_write_store_makes_the_union_whatever_the_layout(tmp_path: Path, layout:
     def shape(term: object) -> object:
         return "_:" if isinstance(term, ox.BlankNode) else term  # blank node labels are the parser's
 
+    parsed = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     union = {
-        (q.subject, q.predicate, q.object)
-        for q in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)
-        if not isinstance(q.graph_name, ox.DefaultGraph)
+        (q.subject, q.predicate, q.object) for q in parsed if not isinstance(q.graph_name, ox.DefaultGraph)
     }
+    blank = {q.subject for q in parsed if isinstance(q.subject, ox.BlankNode)}
+    stored = {
+        q.subject
+        for q in store.quads_for_pattern(None, None, None, None)
+        if isinstance(q.subject, ox.BlankNode)
+    }
+    assert len(stored) == len(blank)  # a blank node two graphs share is one node in the store too
     default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert len(default) == len(union)
     assert {tuple(map(shape, (q.subject, q.predicate, q.object))) for q in default} == {
